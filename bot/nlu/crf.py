@@ -1,0 +1,326 @@
+"""CRF entity extractor over Vietnamese word tokens, robust to missing diacritics.
+
+Why not Rasa's CRFEntityExtractor: in Rasa 3.6 it stores its training set and re-fits the CRF
+every time a model is loaded (minutes for a large data set), and its features read the raw
+token text, so an unaccented message looks like unknown words. This one
+
+* saves the trained crfsuite model file, so loading takes milliseconds;
+* builds features from the diacritic-free lemma and syllables of each token, plus
+  diacritic-insensitive lookup-table and regex flags;
+* trains on every example twice when diacritics change its segmentation: once as written and
+  once stripped of diacritics (offsets are unchanged by stripping, so annotations carry over).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pycrfsuite
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.lookup import LookupMatcher, RegexMatcher, bilou_flags
+from bot.nlu.text import has_diacritics, strip_diacritics
+from bot.nlu.tokenizer import tokens_for
+
+logger = logging.getLogger(__name__)
+
+MODEL_FILE = "crf.model"
+META_FILE = "crf.json"
+_DIGIT = re.compile(r"\d")
+
+
+class _Tagger(pycrfsuite.Tagger):
+    model_bytes: bytes  # crfsuite reads the model from this buffer: it must stay alive
+
+
+def open_tagger(model: bytes) -> pycrfsuite.Tagger:
+    """A tagger reading ``model`` from memory (no temporary files)."""
+    tagger = _Tagger()
+    tagger.model_bytes = model
+    tagger.open_inmemory(model)
+    return tagger
+
+
+def lookup_tables(training_data: TrainingData) -> dict[str, list[str]]:
+    """Lookup tables from training data, as name -> entries."""
+    tables: dict[str, list[str]] = {}
+    for table in training_data.lookup_tables:
+        elements = table.get("elements")
+        if isinstance(elements, str):
+            path = Path(elements)
+            elements = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+        tables.setdefault(table["name"], []).extend(str(e) for e in elements or [])
+    return tables
+
+
+def regex_patterns(training_data: TrainingData) -> dict[str, list[str]]:
+    patterns: dict[str, list[str]] = {}
+    for regex in training_data.regex_features:
+        patterns.setdefault(regex["name"], []).append(regex["pattern"])
+    return patterns
+
+
+def _shape(text: str) -> str:
+    shape = re.sub(r"[^\W\d_]", "x", _DIGIT.sub("d", text))
+    return re.sub(r"(.)\1+", r"\1\1", shape)[:12]
+
+
+def _word(token: Token) -> str:
+    return token.lemma.replace(" ", "_").lower()
+
+
+def token_features(
+    tokens: Sequence[Token], lookups: LookupMatcher, regexes: RegexMatcher
+) -> list[dict[str, Any]]:
+    """crfsuite features for each token."""
+    syllables = [[s.lower() for s in (t.get("syllables") or t.lemma.split())] for t in tokens]
+    flags = bilou_flags(lookups.find(syllables), len(tokens))
+    words = [_word(t) for t in tokens]
+    features: list[dict[str, Any]] = []
+    for i, token in enumerate(tokens):
+        word = words[i]
+        numeric = bool(_DIGIT.search(token.text))
+        f: dict[str, Any] = {
+            "bias": 1.0,
+            "w": "NUM" if numeric else word,
+            "n": str(min(len(syllables[i]), 4)),
+            "s0": syllables[i][0] if syllables[i] else "",
+            "sN": syllables[i][-1] if syllables[i] else "",
+            "p3": word[:3],
+            "x3": word[-3:],
+            "shape": _shape(token.text) if numeric else "w",
+            "title": str(token.text[:1].isupper()),
+        }
+        for name, tag in flags[i].items():
+            f[f"lk:{name}"] = tag
+        for name in regexes.names_for(token.text):
+            f[f"re:{name}"] = 1.0
+        for offset in (-2, -1, 1, 2):
+            j = i + offset
+            if 0 <= j < len(tokens):
+                f[f"w[{offset}]"] = words[j]
+                for name, tag in flags[j].items():
+                    f[f"lk[{offset}]:{name}"] = tag
+            else:
+                f[f"w[{offset}]"] = "BOS" if j < 0 else "EOS"
+        if i > 0:
+            f["w[-1]|w"] = f"{words[i - 1]}|{word}"
+            f["s[-1]"] = syllables[i - 1][-1] if syllables[i - 1] else ""
+        if i + 1 < len(tokens):
+            f["w|w[+1]"] = f"{word}|{words[i + 1]}"
+            f["s[+1]"] = syllables[i + 1][0] if syllables[i + 1] else ""
+        features.append(f)
+    return features
+
+
+def bilou_tags(tokens: Sequence[Token], entities: Sequence[dict[str, Any]]) -> list[str]:
+    """BILOU tags of ``tokens`` for annotated ``entities`` (tokens outside any entity: O)."""
+    tags = ["O"] * len(tokens)
+    for entity in entities:
+        inside = [
+            i for i, t in enumerate(tokens) if t.start >= entity["start"] and t.end <= entity["end"]
+        ]
+        if not inside:
+            continue
+        label = entity["entity"]
+        if len(inside) == 1:
+            tags[inside[0]] = f"U-{label}"
+            continue
+        tags[inside[0]] = f"B-{label}"
+        tags[inside[-1]] = f"L-{label}"
+        for i in inside[1:-1]:
+            tags[i] = f"I-{label}"
+    return tags
+
+
+def decode(
+    tokens: Sequence[Token], tags: Sequence[str], confidences: Sequence[float], text: str
+) -> list[dict[str, Any]]:
+    """Turn BILOU tags into entity dicts; tolerant of ill-formed sequences."""
+    entities: list[dict[str, Any]] = []
+    current: tuple[str, int, list[float]] | None = None  # label, first token, confidences
+
+    def close(last: int) -> None:
+        nonlocal current
+        if current is None:
+            return
+        label, first, confs = current
+        start, end = tokens[first].start, tokens[last].end
+        entities.append(
+            {
+                "entity": label,
+                "start": start,
+                "end": end,
+                "value": text[start:end],
+                "confidence_entity": float(min(confs)),
+            }
+        )
+        current = None
+
+    for i, tag in enumerate(tags):
+        prefix, _, label = tag.partition("-")
+        if prefix == "O" or not label:
+            close(i - 1)
+            continue
+        if prefix in ("B", "U") or current is None or current[0] != label:
+            close(i - 1)
+            current = (label, i, [confidences[i]])
+        else:
+            current[2].append(confidences[i])
+        if prefix in ("L", "U"):
+            close(i)
+    close(len(tags) - 1)
+    return entities
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
+class VietnameseCRFEntityExtractor(GraphComponent, EntityExtractorMixin):
+    """Linear-chain CRF (crfsuite) entity extractor that loads instantly."""
+
+    @classmethod
+    def required_components(cls) -> list[type]:
+        return [Tokenizer]
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {
+            "c1": 0.05,  # L1 regularisation
+            "c2": 0.01,  # L2 regularisation
+            "max_iterations": 150,
+            "augment_without_diacritics": True,
+            "min_confidence": 0.3,
+        }
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        tagger: pycrfsuite.Tagger | None = None,
+        lookups: LookupMatcher | None = None,
+        regexes: RegexMatcher | None = None,
+    ) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.tagger = tagger
+        self.lookups = lookups or LookupMatcher({})
+        self.regexes = regexes or RegexMatcher({})
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> VietnameseCRFEntityExtractor:
+        return cls(config, model_storage, resource)
+
+    def _sequences(self, example: Message) -> list[tuple[list[Token], list[str]]]:
+        entities = example.get(ENTITIES) or []
+        tokens = example.get(TOKENS_NAMES[TEXT]) or []
+        text = example.get(TEXT) or ""
+        result = [(tokens, bilou_tags(tokens, entities))]
+        if self.config["augment_without_diacritics"] and has_diacritics(text):
+            boundaries = {e["start"] for e in entities} | {e["end"] for e in entities}
+            plain_tokens = tokens_for(strip_diacritics(text), boundaries)
+            if [(t.start, t.end) for t in plain_tokens] != [(t.start, t.end) for t in tokens]:
+                result.append((plain_tokens, bilou_tags(plain_tokens, entities)))
+        return result
+
+    def train(self, training_data: TrainingData) -> Resource:
+        self.lookups = LookupMatcher(lookup_tables(training_data))
+        self.regexes = RegexMatcher(regex_patterns(training_data))
+        examples = [
+            e
+            for e in training_data.nlu_examples
+            if e.get(TEXT) and e.get(TOKENS_NAMES[TEXT]) and e.get("intent")
+        ]
+        if not any(e.get(ENTITIES) for e in examples):
+            logger.info("No entity annotations: the CRF entity extractor is not trained.")
+            self.persist()
+            return self._resource
+        trainer = pycrfsuite.Trainer(verbose=False)
+        for example in examples:
+            for tokens, tags in self._sequences(example):
+                trainer.append(token_features(tokens, self.lookups, self.regexes), tags)
+        trainer.set_params(
+            {
+                "c1": self.config["c1"],
+                "c2": self.config["c2"],
+                "max_iterations": self.config["max_iterations"],
+                "feature.possible_transitions": True,
+            }
+        )
+        with tempfile.TemporaryDirectory() as tmp:
+            model_path = Path(tmp) / MODEL_FILE
+            trainer.train(str(model_path))
+            self.tagger = open_tagger(model_path.read_bytes())
+            self.persist(model_path)
+        return self._resource
+
+    def persist(self, model_path: Path | None = None) -> None:
+        with self._model_storage.write_to(self._resource) as model_dir:
+            meta = {"lookups": self.lookups.to_dict(), "regexes": self.regexes.to_dict()}
+            (model_dir / META_FILE).write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+            if model_path is not None:
+                (model_dir / MODEL_FILE).write_bytes(model_path.read_bytes())
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> VietnameseCRFEntityExtractor:
+        try:
+            with model_storage.read_from(resource) as model_dir:
+                meta = json.loads((model_dir / META_FILE).read_text("utf-8"))
+                tagger = None
+                if (model_dir / MODEL_FILE).exists():
+                    tagger = open_tagger((model_dir / MODEL_FILE).read_bytes())
+        except (ValueError, FileNotFoundError):
+            logger.warning("CRF entity extractor model not found; it will extract nothing.")
+            return cls.create(config, model_storage, resource, execution_context)
+        return cls(
+            config,
+            model_storage,
+            resource,
+            tagger,
+            LookupMatcher.from_dict(meta["lookups"]),
+            RegexMatcher(meta["regexes"]),
+        )
+
+    def extract(self, message: Message) -> list[dict[str, Any]]:
+        tokens = message.get(TOKENS_NAMES[TEXT]) or []
+        if self.tagger is None or not tokens:
+            return []
+        self.tagger.set(token_features(tokens, self.lookups, self.regexes))
+        tags = self.tagger.tag()
+        confidences = [self.tagger.marginal(tag, i) for i, tag in enumerate(tags)]
+        entities = decode(tokens, tags, confidences, message.get(TEXT) or "")
+        return [e for e in entities if e["confidence_entity"] >= self.config["min_confidence"]]
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            found = self.add_extractor_name(self.extract(message))
+            message.set(ENTITIES, (message.get(ENTITIES) or []) + found, add_to_output=True)
+        return messages

@@ -1,0 +1,140 @@
+"""Diacritic-insensitive lookup-table and regex matching over tokens.
+
+Rasa's own RegexEntityExtractor matches lookup entries against the raw text, so "xa soc son"
+would not match "xã Sóc Sơn". Here entries and messages are compared token by token on the
+normalised syllables without diacritics, and matches are returned as token ranges.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.nlu.text import fold
+
+MAX_ENTRY_SYLLABLES = 12
+
+
+@dataclass(frozen=True)
+class Match:
+    """``name`` matched tokens ``first``..``last`` (inclusive).
+
+    ``syllables`` is the (start, stop) range of matched syllables in the flattened message.
+    """
+
+    name: str
+    first: int
+    last: int
+    syllables: tuple[int, int] = (0, 0)
+
+
+class LookupMatcher:
+    """Longest-match lookup of folded syllable sequences over token sequences."""
+
+    def __init__(self, tables: Mapping[str, Iterable[str]]) -> None:
+        self.entries: dict[str, dict[tuple[str, ...], None]] = {}
+        self.max_len = 1
+        for name, values in tables.items():
+            bucket = self.entries.setdefault(name, {})
+            for value in values:
+                key = tuple(fold(str(value)).split())
+                if key and len(key) <= MAX_ENTRY_SYLLABLES:
+                    bucket[key] = None
+                    self.max_len = max(self.max_len, len(key))
+
+    def to_dict(self) -> dict[str, list[list[str]]]:
+        return {name: [list(k) for k in keys] for name, keys in self.entries.items()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, list[list[str]]]) -> LookupMatcher:
+        matcher = cls({})
+        for name, keys in data.items():
+            matcher.entries[name] = {tuple(k): None for k in keys}
+            for k in keys:
+                matcher.max_len = max(matcher.max_len, len(k))
+        return matcher
+
+    def find(
+        self, token_syllables: Sequence[Sequence[str]], *, aligned: bool = True
+    ) -> list[Match]:
+        """Longest non-overlapping matches, per table.
+
+        With ``aligned``, matches start and end on token edges; without, on any syllable (a
+        segmentation that glued "ở xa" together must not hide "xa Sóc Sơn").
+        """
+        # flatten syllables, remembering the token each belongs to
+        flat: list[str] = []
+        owner: list[int] = []
+        starts: set[int] = set()
+        for index, sylls in enumerate(token_syllables):
+            starts.add(len(flat))
+            for s in sylls:
+                flat.append(s)
+                owner.append(index)
+        if aligned:
+            ends = {
+                i + 1 for i in range(len(flat)) if i + 1 == len(flat) or owner[i + 1] != owner[i]
+            }
+        else:
+            starts = set(range(len(flat)))
+            ends = set(range(1, len(flat) + 1))
+        found: list[Match] = []
+        for name, bucket in self.entries.items():
+            if not bucket:
+                continue
+            i = 0
+            while i < len(flat):
+                hit = 0
+                if i in starts:
+                    for length in range(min(self.max_len, len(flat) - i), 0, -1):
+                        if i + length in ends and tuple(flat[i : i + length]) in bucket:
+                            hit = length
+                            break
+                if hit:
+                    found.append(Match(name, owner[i], owner[i + hit - 1], (i, i + hit)))
+                    i += hit
+                else:
+                    i += 1
+        return found
+
+
+class RegexMatcher:
+    """Named regexes matched against each token's original text (whole token)."""
+
+    def __init__(self, patterns: dict[str, list[str]]) -> None:
+        self.patterns = {
+            name: [re.compile(p, re.IGNORECASE) for p in ps] for name, ps in patterns.items()
+        }
+
+    def to_dict(self) -> dict[str, list[str]]:
+        return {name: [p.pattern for p in ps] for name, ps in self.patterns.items()}
+
+    def names_for(self, token_text: str) -> list[str]:
+        return [
+            name
+            for name, compiled in self.patterns.items()
+            if any(p.fullmatch(token_text) for p in compiled)
+        ]
+
+    def find(self, text: str) -> list[tuple[str, int, int]]:
+        """All matches in raw text as (name, start, end)."""
+        hits: list[tuple[str, int, int]] = []
+        for name, compiled in self.patterns.items():
+            for pattern in compiled:
+                hits.extend((name, m.start(), m.end()) for m in pattern.finditer(text) if m.group())
+        return hits
+
+
+def bilou_flags(matches: Iterable[Match], size: int) -> list[dict[str, str]]:
+    """Per-token lookup flags, e.g. ``{"commune": "B"}`` for the first token of a match."""
+    flags: list[dict[str, str]] = [{} for _ in range(size)]
+    for m in matches:
+        if m.first == m.last:
+            flags[m.first][m.name] = "U"
+            continue
+        flags[m.first][m.name] = "B"
+        flags[m.last][m.name] = "L"
+        for i in range(m.first + 1, m.last):
+            flags[i][m.name] = "I"
+    return flags

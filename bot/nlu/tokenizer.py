@@ -1,0 +1,89 @@
+"""Rasa tokenizer: normalisation + underthesea word segmentation, diacritic-free lemmas.
+
+Each token keeps the characters the citizen typed (``token.text``) and their offsets, so entity
+values are what the citizen wrote. ``token.lemma`` is the normalised word *without diacritics*,
+syllables separated by spaces (``thủ tục`` -> ``thu tuc``): the count-vector featurizers read
+lemmas, so a message typed without diacritics gets the same sentence features as its accented
+form. Extra token data: ``norm`` (accented, ``thủ_tục``) and ``syllables``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.segment import Word, segment, split_at
+
+MAX_CHARS = 2000  # longer messages are understood from their beginning only
+
+
+def word_to_token(text: str, word: Word) -> Token:
+    """Build a Rasa token from a segmented word."""
+    token = Token(text[word.start : word.end], word.start, word.end, lemma=word.plain)
+    token.set("norm", word.norm)
+    token.set("syllables", [p.plain for p in word.parts])
+    token.set("syllable_spans", [(p.start, p.end) for p in word.parts])
+    return token
+
+
+def tokens_for(text: str, boundaries: set[int] | None = None) -> list[Token]:
+    """Tokens of ``text``; with ``boundaries``, tokens never straddle those offsets."""
+    text = text[:MAX_CHARS]
+    words = segment(text)
+    if boundaries:
+        words = split_at(words, boundaries)
+    return [word_to_token(text, w) for w in words]
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
+class VietnameseTokenizer(Tokenizer):
+    """Vietnamese tokenizer (normaliser + underthesea segmentation)."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {
+            "intent_tokenization_flag": False,
+            "intent_split_symbol": "_",
+            "token_pattern": None,
+            "prefix_separator_symbol": None,
+        }
+
+    @staticmethod
+    def supported_languages() -> list[str] | None:
+        return ["vi"]
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> VietnameseTokenizer:
+        return cls(config)
+
+    def tokenize(self, message: Message, attribute: str) -> list[Token]:
+        text = message.get(attribute)
+        if not isinstance(text, str):
+            return []
+        return tokens_for(text)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Tokenize, splitting tokens so annotated entities start and end on token edges."""
+        training_data = super().process_training_data(training_data)
+        for example in training_data.training_examples:
+            entities = example.get(ENTITIES) or []
+            text = example.get(TEXT)
+            if entities and isinstance(text, str):
+                boundaries = {e["start"] for e in entities} | {e["end"] for e in entities}
+                example.set(TOKENS_NAMES[TEXT], tokens_for(text, boundaries))
+        return training_data
