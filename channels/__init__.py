@@ -1,0 +1,1 @@
+"""Rasa input/output channels of the assistant (Zalo Official Account, web widget)."""
