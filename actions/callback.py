@@ -1,0 +1,117 @@
+"""The call-back request form: consent first, then name, phone and topic."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import channel_name, emit
+from actions.storage import feedback_store
+from bot.dialogue import callback
+from bot.dialogue.replies import ASK_PROCEDURE, MAIN_MENU, Outcome
+from bot.dialogue.support import load_contacts
+from bot.privacy import sender_key
+
+logger = logging.getLogger(__name__)
+
+FORM_SLOTS = ("callback_consent", "callback_name", "callback_phone", "callback_topic")
+
+
+class AskCallbackQuestion(Action):
+    """Asks one call-back question; one subclass per slot (``action_ask_<slot>``)."""
+
+    slot = ""
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        text, buttons = callback.QUESTIONS[self.slot]
+        dispatcher.utter_message(text=text, buttons=[b.to_dict() for b in buttons])
+        return []
+
+
+# one class per question; kept in a dict because subclasses are only weakly referenced
+ASK_ACTIONS = {
+    slot: type(f"AskCallback_{slot}", (AskCallbackQuestion,), {"slot": slot})
+    for slot in FORM_SLOTS
+}
+
+
+class ValidateCallbackForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_callback_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        # no consent, no personal details: the form ends at once
+        if tracker.get_slot("callback_consent") is False:
+            return []
+        return domain_slots
+
+    def _check(
+        self, checker: Any, slot: str, value: Any, dispatcher: CollectingDispatcher
+    ) -> dict[str, Any]:
+        clean, problem = checker(value)
+        if problem:
+            dispatcher.utter_message(text=problem)
+        return {slot: clean}
+
+    def validate_callback_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._check(callback.check_name, "callback_name", value, dispatcher)
+
+    def validate_callback_phone(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._check(callback.check_phone, "callback_phone", value, dispatcher)
+
+    def validate_callback_topic(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._check(callback.check_topic, "callback_topic", value, dispatcher)
+
+
+class ActionSubmitCallback(Action):
+    def name(self) -> str:
+        return "action_submit_callback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        clear = [SlotSet(slot, None) for slot in FORM_SLOTS]
+        if tracker.get_slot("callback_consent") is not True:
+            return emit(dispatcher, Outcome().say(callback.DECLINED, MAIN_MENU)) + clear
+        channel = channel_name(tracker)
+        try:
+            await asyncio.to_thread(
+                feedback_store().add_callback,
+                name=tracker.get_slot("callback_name"),
+                phone=tracker.get_slot("callback_phone"),
+                topic=tracker.get_slot("callback_topic"),
+                channel=channel,
+                commune=tracker.get_slot("commune"),
+                sender_key=sender_key(channel, tracker.sender_id),
+                consent_contact=True,
+            )
+        except Exception:  # noqa: BLE001 - the citizen must get an answer whatever failed
+            logger.exception("could not store a call-back request")
+            return emit(dispatcher, Outcome().say(callback.FAILED, MAIN_MENU)) + clear
+        hours = load_contacts()["counter"]["hours"]
+        outcome = Outcome().say(callback.confirmation(hours), [ASK_PROCEDURE])
+        outcome.slots["last_flow"] = "handoff"
+        return emit(dispatcher, outcome) + clear

@@ -1,0 +1,61 @@
+"""Shared helpers for the actions: sending an Outcome, reading the latest message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.dialogue.replies import Outcome
+
+# Slots every successful answer resets.
+RESET_ON_SUCCESS = {"fallback_count": 0.0}
+
+
+def emit(
+    dispatcher: CollectingDispatcher,
+    outcome: Outcome,
+    *,
+    success: bool = True,
+    tracker: Tracker | None = None,
+) -> list[EventType]:
+    """Send the outcome's replies and return its slot events.
+
+    With ``tracker``, the answer is to a new question: a form still open (a survey, a call-back
+    request) is abandoned rather than resumed. Its answers were saved as they came.
+    """
+    for reply in outcome.replies:
+        dispatcher.utter_message(
+            text=reply.text,
+            buttons=[b.to_dict() for b in reply.buttons],
+            **({"simple": reply.simple} if reply.simple else {}),
+        )
+    slots = {**(RESET_ON_SUCCESS if success else {}), **outcome.slots}
+    events: list[EventType] = [SlotSet(name, value) for name, value in slots.items()]
+    if tracker is not None and (tracker.active_loop or {}).get("name"):
+        events += [ActiveLoop(None), SlotSet("requested_slot", None)]
+    if outcome.followup:
+        events.append(FollowupAction(outcome.followup))
+    return events
+
+
+def latest(tracker: Tracker) -> tuple[str, str, dict[str, Any]]:
+    """Intent name, text and parse data of the latest user message."""
+    message = tracker.latest_message or {}
+    intent = (message.get("intent") or {}).get("name") or ""
+    return intent, message.get("text") or "", message
+
+
+def entity(tracker: Tracker, name: str) -> str | None:
+    value = next(tracker.get_latest_entity_values(name), None)
+    return str(value) if value is not None else None
+
+
+# Rasa's input channel names -> the channel names the feedback store records.
+CHANNELS = {"socketio": "webchat", "zalo": "zalo", "rest": "rest", "cmdline": "rest"}
+
+
+def channel_name(tracker: Tracker) -> str:
+    return CHANNELS.get((tracker.get_latest_input_channel() or "rest").lower(), "rest")

@@ -1,0 +1,71 @@
+"""Fallback, hand-off, repeat and simpler."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import emit, latest
+from bot.dialogue import support
+
+
+class ActionDefaultFallback(Action):
+    def name(self) -> str:
+        return "action_default_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        _, _, message = latest(tracker)
+        ranking = [
+            r for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"
+        ]
+        outcome = support.fallback(tracker.get_slot("fallback_count"), ranking)
+        return emit(dispatcher, outcome, success=False)
+
+
+class ActionHandoff(Action):
+    def name(self) -> str:
+        return "action_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        return emit(dispatcher, support.handoff(), tracker=tracker)
+
+
+class ActionRepeat(Action):
+    def name(self) -> str:
+        return "action_repeat"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        return emit(dispatcher, support.repeat(tracker.events))
+
+
+class ActionSimpler(Action):
+    def name(self) -> str:
+        return "action_simpler"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        return emit(dispatcher, support.simpler(tracker.events))
+
+
+class ActionAffirmDeny(Action):
+    """A yes or no outside a form: yes after the hand-off offer starts the call-back request."""
+
+    def name(self) -> str:
+        return "action_affirm_deny"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        intent, _, _ = latest(tracker)
+        outcome = support.affirm_deny(intent, tracker.get_slot("last_flow"))
+        return emit(dispatcher, outcome)
