@@ -19,7 +19,10 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install train run test lint typecheck unit validate stories eval bench clean services
+WEBCHAT := channels/webchat/dist/widget.js
+WEBCHAT_INPUTS := $(wildcard channels/webchat/src/*) channels/webchat/package-lock.json channels/webchat/build.sh
+
+.PHONY: help install train run test lint typecheck unit validate stories eval bench clean services browser webchat
 
 help: ## List the targets
 	@grep -hE '^[a-z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -42,7 +45,15 @@ $(MODEL): $(INSTALL_STAMP) $(MODEL_INPUTS)
 
 train: $(MODEL) ## Train the model if it is older than config, domain, data or NLU code
 
-run: $(MODEL) ## Install, train if needed, start everything, print the URLs (Ctrl-C stops)
+$(WEBCHAT): $(WEBCHAT_INPUTS)
+	bash channels/webchat/build.sh
+
+webchat: $(WEBCHAT) ## Build the web chat widget (npm packages pinned in package-lock.json)
+
+browser: ## Install Debian's headless Chromium for the browser tests, when missing
+	@bash scripts/install-browser.sh
+
+run: $(MODEL) $(WEBCHAT) ## Install, train if needed, start everything, print the URLs (Ctrl-C stops)
 	$(PY) -m bot.devserver
 
 services: ## Start Redis and PostgreSQL if they are not answering
@@ -58,7 +69,7 @@ typecheck: $(INSTALL_STAMP) ## mypy
 validate: $(INSTALL_STAMP) ## rasa data validate
 	$(RASA) data validate --config config.yml --domain domain.yml --data nlu_data --fail-on-warnings
 
-unit: $(MODEL) ## pytest (unit, integration and browser tests)
+unit: $(MODEL) $(WEBCHAT) browser ## pytest (unit, integration and browser tests)
 	$(PY) -m pytest -q -p no:cacheprovider
 
 stories: $(MODEL) ## Conversation tests, failing on any prediction error

@@ -51,6 +51,7 @@ class Stack:
     webapp_url: str
     portal_url: str
     actions_url: str
+    tracker_db: Path = Path()
     env: dict[str, str] = field(default_factory=dict)
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
@@ -88,7 +89,8 @@ def live_stack(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     endpoints = work / "endpoints.yml"
     endpoints.write_text(
         f"action_endpoint:\n  url: http://127.0.0.1:{ports['actions']}/webhook\n"
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {work / 'tracker.db'}\n"
+        "tracker_store:\n  type: bot.stores.MaskingSQLTrackerStore\n  dialect: sqlite\n"
+        f"  db: {work / 'tracker.db'}\n"
         "lock_store:\n  type: in_memory\n",
         encoding="utf-8",
     )
@@ -138,6 +140,7 @@ def live_stack(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         webapp_url=f"http://127.0.0.1:{ports['webapp']}",
         portal_url=f"http://127.0.0.1:{ports['portal']}",
         actions_url=f"http://127.0.0.1:{ports['actions']}",
+        tracker_db=work / "tracker.db",
         env=env,
         processes=processes,
     )

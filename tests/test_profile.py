@@ -63,7 +63,7 @@ def test_production_profile_stores_a_conversation_in_real_redis(
     domain = nlu_agent.domain
     store = TrackerStore.create(endpoints.tracker_store, domain)
     lock_store = LockStore.create(endpoints.lock_store)
-    assert type(store).__name__ == "RedisTrackerStore"
+    assert type(store).__name__ == "MaskingRedisTrackerStore"
     assert type(lock_store).__name__ == "RedisLockStore"
 
     agent = Agent.load(str(model_path), tracker_store=store, lock_store=lock_store)
@@ -79,6 +79,14 @@ def test_production_profile_stores_a_conversation_in_real_redis(
         assert user_texts == ["xin chào"]
         keys = redis.Redis(host="127.0.0.1", port=6379, db=0).keys(f"*{sender}*")
         assert keys, "the conversation is in Redis"
+
+        # personal data typed by the citizen is masked in the stored copy only
+        asyncio.run(agent.handle_text("số của tôi là 0912345678", sender_id=sender))
+        raw = b"".join(
+            redis.Redis(host="127.0.0.1", port=6379, db=0).get(k) or b"" for k in keys
+        ).decode("utf-8")
+        assert "0912345678" not in raw
+        assert "09******78" in raw
     finally:
         redis.Redis(host="127.0.0.1", port=6379, db=0).delete(
             *redis.Redis(host="127.0.0.1", port=6379, db=0).keys(f"*{sender}*") or ["none"]

@@ -55,3 +55,18 @@ def test_unconfigured_zalo_webhook_answers_503(live_stack) -> None:
     except urllib.error.HTTPError as error:
         status = error.code
     assert status == 503
+
+
+def test_stored_conversation_masks_phone_and_id_numbers(live_stack) -> None:
+    import sqlite3
+
+    sender = "masking-check"
+    say(live_stack.rasa_url, "số tôi 0912 345 678, căn cước 001234567890", sender)
+    with sqlite3.connect(live_stack.tracker_db) as db:
+        rows = db.execute(
+            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'", (sender,)
+        ).fetchall()
+    stored = " ".join(r[0] for r in rows)
+    assert rows
+    assert "0912 345 678" not in stored and "001234567890" not in stored
+    assert "09" in stored and "******" in stored
