@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import channel_name, emit
+from actions.common import ask_actions, channel_name, emit
 from actions.storage import feedback_store
 from bot.dialogue import callback
 from bot.dialogue.replies import ASK_PROCEDURE, MAIN_MENU, Outcome
@@ -23,27 +23,7 @@ logger = logging.getLogger(__name__)
 FORM_SLOTS = ("callback_consent", "callback_name", "callback_phone", "callback_topic")
 
 
-class AskCallbackQuestion(Action):
-    """Asks one call-back question; one subclass per slot (``action_ask_<slot>``)."""
-
-    slot = ""
-
-    def name(self) -> str:
-        return f"action_ask_{self.slot}"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        text, buttons = callback.QUESTIONS[self.slot]
-        dispatcher.utter_message(text=text, buttons=[b.to_dict() for b in buttons])
-        return []
-
-
-# one class per question; kept in a dict because subclasses are only weakly referenced
-ASK_ACTIONS = {
-    slot: type(f"AskCallback_{slot}", (AskCallbackQuestion,), {"slot": slot})
-    for slot in FORM_SLOTS
-}
+ASK_ACTIONS = ask_actions("AskCallback", FORM_SLOTS, callback.QUESTIONS.__getitem__)
 
 
 class ValidateCallbackForm(FormValidationAction):

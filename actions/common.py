@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import abc
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.dialogue.replies import Outcome
+from bot.dialogue.replies import Button, Outcome
 
 # Slots every successful answer resets.
 RESET_ON_SUCCESS = {"fallback_count": 0.0}
@@ -59,3 +61,37 @@ CHANNELS = {"socketio": "webchat", "zalo": "zalo", "rest": "rest", "cmdline": "r
 
 def channel_name(tracker: Tracker) -> str:
     return CHANNELS.get((tracker.get_latest_input_channel() or "rest").lower(), "rest")
+
+
+class AskQuestion(Action, abc.ABC):
+    """Asks a form's question for one slot (``action_ask_<slot>``); see ask_actions()."""
+
+    slot = ""
+
+    @staticmethod
+    @abc.abstractmethod
+    def question(slot: str) -> tuple[str, list[Button]]:
+        """The question's text and buttons."""
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        text, buttons = type(self).question(self.slot)
+        dispatcher.utter_message(text=text, buttons=[b.to_dict() for b in buttons])
+        return []
+
+
+def ask_actions(
+    prefix: str, slots: Iterable[str], question: Callable[[str], tuple[str, list[Button]]]
+) -> dict[str, type[AskQuestion]]:
+    """One AskQuestion subclass per slot. Keep the returned dict: rasa-sdk finds actions
+    through ``Action.__subclasses__()``, which holds subclasses only weakly."""
+    return {
+        slot: type(
+            f"{prefix}_{slot}", (AskQuestion,), {"slot": slot, "question": staticmethod(question)}
+        )
+        for slot in slots
+    }

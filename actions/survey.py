@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import channel_name, emit
+from actions.common import ask_actions, channel_name, emit
 from actions.storage import feedback_store
 from bot.dialogue import survey
 from bot.dialogue.replies import MAIN_MENU, Outcome
@@ -31,27 +31,11 @@ SURVEY_SLOTS = RATING_SLOTS + [
 FLOW_FOR_STORE = {"procedure_info", "online_guide", "status", "handoff", "on_demand"}
 
 
-class AskSurveyQuestion(Action):
-    """Asks one survey question; one subclass per slot (``action_ask_<slot>``)."""
-
-    slot = ""
-
-    def name(self) -> str:
-        return f"action_ask_{self.slot}"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        text, buttons = survey.question(self.slot)
-        dispatcher.utter_message(text=text, buttons=[b.to_dict() for b in buttons])
-        return []
-
-
-# one class per question; kept in a dict because subclasses are only weakly referenced
-ASK_ACTIONS = {
-    slot: type(f"AskSurvey_{slot}", (AskSurveyQuestion,), {"slot": slot})
-    for slot in [*RATING_SLOTS, "survey_comment", "survey_consent", "survey_phone", "survey_age_band"]
-}
+ASK_ACTIONS = ask_actions(
+    "AskSurvey",
+    [*RATING_SLOTS, "survey_comment", "survey_consent", "survey_phone", "survey_age_band"],
+    survey.question,
+)
 
 
 def _flow(tracker: Tracker) -> str:

@@ -155,3 +155,87 @@ def test_simpler_and_repeat_anywhere(live_stack) -> None:
     assert texts(chat("nhắc lại đi cháu")) == original
     simpler = texts(chat("nói đơn giản hơn"))
     assert simpler and simpler != original
+
+
+def _responses(stack) -> list[dict]:
+    from bot.feedback import FeedbackStore
+
+    store = FeedbackStore(stack.env["FEEDBACK_DB_URL"])
+    return store.list_responses()
+
+
+def test_survey_after_a_status_answer_is_stored(live_stack) -> None:
+    chat = Chat(live_stack.rasa_url)
+    status = chat("hồ sơ 000.00.12.H26-261120-0021 đến đâu rồi")
+    assert "/give_feedback" in payloads(status)
+    first = chat("/give_feedback")
+    assert "hài lòng" in texts(first).lower()
+    assert len([p for p in payloads(first) if p.startswith("/rate")]) == 5
+    assert "/skip" in payloads(first)
+    chat('/rate{"rating":"4"}')  # overall
+    chat('/rate{"rating":"5"}')  # result
+    chat("/skip")  # staff
+    chat("cán bộ nhiệt tình, chu đáo. Căn cước của tôi 001234567890")  # comment
+    consent = texts(chat("/deny"))
+    assert "cảm ơn" in consent.lower()
+    mine = [r for r in _responses(live_stack) if r["flow"] == "status"]
+    assert mine, "the survey answer was stored"
+    row = mine[0]
+    assert (row["overall"], row["result"], row["staff"]) == (4, 5, None)
+    assert "nhiệt tình" in row["comment"]
+    assert "001234567890" not in row["comment"]
+    assert row["phone"] is None and row["channel"] == "rest"
+
+
+def test_survey_with_consent_keeps_phone_and_age(live_stack) -> None:
+    chat = Chat(live_stack.rasa_url)
+    chat("góp ý")
+    chat("rất hài lòng")
+    for _ in range(3):
+        chat("/skip")
+    consent_question = texts(chat("/skip"))  # comment skipped
+    assert "13/2023" in consent_question
+    assert "số điện thoại" in texts(chat("/affirm")).lower()
+    chat("0987 111 222")
+    done = texts(chat('/inform{"age_band":"70_plus"}'))
+    assert "cảm ơn" in done.lower()
+    rows = [r for r in _responses(live_stack) if r.get("phone") == "0987111222"]
+    assert rows and rows[0]["age_band"] == "70_plus" and rows[0]["overall"] == 5
+
+
+def test_a_new_question_abandons_the_survey_but_keeps_the_rating(live_stack) -> None:
+    chat = Chat(live_stack.rasa_url)
+    before = len(_responses(live_stack))
+    chat("/give_feedback")
+    chat('/rate{"rating":"2"}')
+    answer = chat("làm căn cước cần giấy tờ gì")
+    assert "căn cước" in texts(answer).lower()
+    after = _responses(live_stack)
+    assert len(after) == before + 1
+    assert after[0]["overall"] == 2
+    # the survey does not come back after the answer
+    assert "hài lòng về" not in texts(chat("cảm ơn")).lower()
+
+
+def test_skipping_the_first_question_stores_nothing(live_stack) -> None:
+    chat = Chat(live_stack.rasa_url)
+    before = len(_responses(live_stack))
+    replies = texts(chat("/give_feedback")) + texts(chat("/skip"))
+    assert "góp ý" in replies.lower()
+    assert len(_responses(live_stack)) == before
+
+
+def test_delete_my_data(live_stack) -> None:
+    chat = Chat(live_stack.rasa_url)
+    chat("/give_feedback")
+    chat('/rate{"rating":"5"}')
+    for _ in range(3):
+        chat("/skip")
+    chat("/skip")
+    chat("/affirm")
+    chat("0966 555 444")
+    chat("/skip")
+    assert [r for r in _responses(live_stack) if r.get("phone") == "0966555444"]
+    reply = texts(chat("xóa thông tin của tôi"))
+    assert "đã xóa" in reply
+    assert not [r for r in _responses(live_stack) if r.get("phone") == "0966555444"]

@@ -26,6 +26,8 @@ from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
+from bot.nlu.fingerprint import code_and_data_hash
+
 logger = logging.getLogger(__name__)
 
 MODEL_FILE = "intent_classifier.skops"
@@ -50,6 +52,11 @@ def sentence_matrix(messages: list[Message], width: int | None = None) -> scipy.
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class LinearIntentClassifier(GraphComponent, IntentClassifier):
     """TF-IDF + logistic regression intent classifier."""
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """Retrain when our helper modules or data files change (see bot.nlu.fingerprint)."""
+        return code_and_data_hash()
 
     @classmethod
     def required_components(cls) -> list[type]:

@@ -33,6 +33,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.fingerprint import code_and_data_hash
 from bot.nlu.lookup import LookupMatcher, RegexMatcher, bilou_flags
 from bot.nlu.text import has_diacritics, strip_diacritics
 from bot.nlu.tokenizer import tokens_for
@@ -91,6 +92,12 @@ def token_features(
     syllables = [[s.lower() for s in (t.get("syllables") or t.lemma.split())] for t in tokens]
     flags = bilou_flags(lookups.find(syllables), len(tokens))
     words = [_word(t) for t in tokens]
+    # syllables of the whole message, and where each token's syllables start: context features
+    # on syllables read the same whatever the segmentation (typed with or without diacritics)
+    flat = [s for sylls in syllables for s in sylls]
+    offsets = [0]
+    for sylls in syllables:
+        offsets.append(offsets[-1] + len(sylls))
     features: list[dict[str, Any]] = []
     for i, token in enumerate(tokens):
         word = words[i]
@@ -120,10 +127,14 @@ def token_features(
                 f[f"w[{offset}]"] = "BOS" if j < 0 else "EOS"
         if i > 0:
             f["w[-1]|w"] = f"{words[i - 1]}|{word}"
-            f["s[-1]"] = syllables[i - 1][-1] if syllables[i - 1] else ""
         if i + 1 < len(tokens):
             f["w|w[+1]"] = f"{word}|{words[i + 1]}"
-            f["s[+1]"] = syllables[i + 1][0] if syllables[i + 1] else ""
+        first, stop = offsets[i], offsets[i + 1]
+        for k in (1, 2):
+            f[f"s[-{k}]"] = flat[first - k] if first - k >= 0 else "BOS"
+            f[f"s[+{k}]"] = flat[stop + k - 1] if stop + k - 1 < len(flat) else "EOS"
+        f["s[-1]|s0"] = f"{f['s[-1]']}|{f['s0']}"
+        f["sN|s[+1]"] = f"{f['sN']}|{f['s[+1]']}"
         features.append(f)
     return features
 
@@ -193,6 +204,11 @@ class VietnameseCRFEntityExtractor(GraphComponent, EntityExtractorMixin):
     """Linear-chain CRF (crfsuite) entity extractor that loads instantly."""
 
     @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """Retrain when our helper modules or data files change (see bot.nlu.fingerprint)."""
+        return code_and_data_hash()
+
+    @classmethod
     def required_components(cls) -> list[type]:
         return [Tokenizer]
 
@@ -204,6 +220,8 @@ class VietnameseCRFEntityExtractor(GraphComponent, EntityExtractorMixin):
             "max_iterations": 150,
             "augment_without_diacritics": True,
             "min_confidence": 0.3,
+            # entity types left to other extractors (e.g. regex-only dossier codes)
+            "exclude_entities": [],
         }
 
     def __init__(
@@ -233,7 +251,8 @@ class VietnameseCRFEntityExtractor(GraphComponent, EntityExtractorMixin):
         return cls(config, model_storage, resource)
 
     def _sequences(self, example: Message) -> list[tuple[list[Token], list[str]]]:
-        entities = example.get(ENTITIES) or []
+        excluded = set(self.config["exclude_entities"] or [])
+        entities = [e for e in example.get(ENTITIES) or [] if e["entity"] not in excluded]
         tokens = example.get(TOKENS_NAMES[TEXT]) or []
         text = example.get(TEXT) or ""
         result = [(tokens, bilou_tags(tokens, entities))]

@@ -23,6 +23,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.crf import lookup_tables, regex_patterns
+from bot.nlu.fingerprint import code_and_data_hash
 from bot.nlu.lookup import LookupMatcher, RegexMatcher
 
 logger = logging.getLogger(__name__)
@@ -64,6 +65,11 @@ def merge_entities(
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
 class PatternEntityExtractor(GraphComponent, EntityExtractorMixin):
     """Regex and lookup-table entities, diacritic-insensitive."""
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """Retrain when our helper modules or data files change (see bot.nlu.fingerprint)."""
+        return code_and_data_hash()
 
     @classmethod
     def required_components(cls) -> list[type]:

@@ -7,9 +7,9 @@ from channels.zalo.text import render_choices
 # Choices offered after a non-text message. Payloads are plain sentences so that any NLU
 # model understands them; replace them with intents ("/ask_procedure") once the domain has them.
 DEFAULT_CHOICES: list[dict[str, str]] = [
-    {"title": "Hỏi thủ tục, giấy tờ", "payload": "Tôi muốn hỏi thủ tục hành chính"},
-    {"title": "Tra cứu hồ sơ đã nộp", "payload": "Tôi muốn tra cứu tình trạng hồ sơ"},
-    {"title": "Gặp cán bộ hỗ trợ", "payload": "Tôi muốn gặp cán bộ hỗ trợ"},
+    {"title": "Hỏi thủ tục, giấy tờ", "payload": "/ask_procedure"},
+    {"title": "Tra cứu hồ sơ đã nộp", "payload": "/check_dossier_status"},
+    {"title": "Gặp cán bộ hỗ trợ", "payload": "/talk_to_human"},
 ]
 
 _WHAT_WE_CANNOT_READ = {
