@@ -17,10 +17,12 @@ from bot.dialogue import callback
 from bot.dialogue.replies import ASK_PROCEDURE, MAIN_MENU, Outcome
 from bot.dialogue.support import load_contacts
 from bot.privacy import sender_key
+from bot.sealed import seal, unseal
 
 logger = logging.getLogger(__name__)
 
 FORM_SLOTS = ("callback_consent", "callback_name", "callback_phone", "callback_topic")
+SEALED = {"callback_name", "callback_phone", "callback_topic"}
 
 
 ASK_ACTIONS = ask_actions("AskCallback", FORM_SLOTS, callback.QUESTIONS.__getitem__)
@@ -48,7 +50,8 @@ class ValidateCallbackForm(FormValidationAction):
         clean, problem = checker(value)
         if problem:
             dispatcher.utter_message(text=problem)
-        return {slot: clean}
+        # the conversation record keeps only the sealed value (bot.sealed)
+        return {slot: seal(clean) if slot in SEALED else clean}
 
     def validate_callback_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -80,9 +83,9 @@ class ActionSubmitCallback(Action):
         try:
             await asyncio.to_thread(
                 feedback_store().add_callback,
-                name=tracker.get_slot("callback_name"),
-                phone=tracker.get_slot("callback_phone"),
-                topic=tracker.get_slot("callback_topic"),
+                name=unseal(tracker.get_slot("callback_name")),
+                phone=unseal(tracker.get_slot("callback_phone")),
+                topic=unseal(tracker.get_slot("callback_topic")),
                 channel=channel,
                 commune=tracker.get_slot("commune"),
                 sender_key=sender_key(channel, tracker.sender_id),

@@ -156,10 +156,8 @@ def main() -> int:
             time.sleep(0.5)
         if stop_requested:
             return 130
-        print(
-            "\nTrợ lý Dịch vụ công is running (profile: %s). Ctrl-C stops everything."
-            % (profile.profile_name(env))
-        )
+        name = profile.profile_name(env)
+        print(f"\nTrợ lý Dịch vụ công is running (profile: {name}). Ctrl-C stops everything.")
         for service in running:
             print(f"  {service.name:34} {service.public_url}")
         if (ROOT / "bot" / "webapp" / "__main__.py").exists():

@@ -14,6 +14,12 @@ from bot.nlu.text import fold
 _SECRET_WORDS = re.compile(r"\b(otp|ma xac (thuc|nhan|minh)|mat khau|mat ma|pass(word)?|mk|pin)\b")
 _SHORT_CODE = re.compile(r"(?<![\d.\-/])\d{4,8}(?![\d.\-/])")
 _PASSWORD_IS = re.compile(r"\b(mat khau|mat ma|pass(word)?)\b[^.?!]{0,20}\b(la|:)\s*\S{4,}")
+# "mật khẩu đăng nhập của tôi abc@123": a password-looking word (letters with digits or symbols)
+_PASSWORD_NEAR = re.compile(
+    r"\b(mat khau|mat ma|pass(word)?)\b[^.?!]{0,40}?(?<!\S)(?=\S*[a-z])(?=\S*[\d@#$%&*!])\S{4,}"
+)
+# "tin nhắn báo mã 938271": a six-digit code right after "mã"
+_CODE_AFTER_MA = re.compile(r"\bma\s+(so\s+)?(?<![\d.\-/])\d{6}(?![\d.\-/])")
 
 
 def looks_sensitive(text: str) -> bool:
@@ -21,8 +27,10 @@ def looks_sensitive(text: str) -> bool:
     if not isinstance(text, str) or not text.strip():
         return False
     folded = fold(text[:2000])
+    if _CODE_AFTER_MA.search(folded):
+        return True
     if not _SECRET_WORDS.search(folded):
         return False
-    if _PASSWORD_IS.search(folded):
+    if _PASSWORD_IS.search(folded) or _PASSWORD_NEAR.search(folded):
         return True
     return bool(_SHORT_CODE.search(folded))

@@ -56,9 +56,7 @@ def test_ambiguous_question_asks_which_one_with_buttons() -> None:
 
 
 def test_choosing_a_candidate_answers_the_pending_question() -> None:
-    outcome = answer(
-        "choose_procedure", "", procedure_id="chung_thuc_ban_sao", pending="documents"
-    )
+    outcome = answer("choose_procedure", "", procedure_id="chung_thuc_ban_sao", pending="documents")
     assert outcome.slots["procedure_id"] == "chung_thuc_ban_sao"
     assert "1." in outcome.replies[0].text
 
@@ -69,10 +67,17 @@ def test_no_procedure_named_asks_which_with_popular_buttons() -> None:
     assert len(outcome.replies[-1].buttons) >= 3
 
 
+QUESTIONS = [
+    "ask_procedure",
+    "ask_documents",
+    "ask_fee",
+    "ask_processing_time",
+    "ask_where_to_file",
+]
+
+
 @pytest.mark.parametrize("procedure", [p.id for p in CATALOG.all()])
-@pytest.mark.parametrize(
-    "intent", ["ask_procedure", "ask_documents", "ask_fee", "ask_processing_time", "ask_where_to_file"]
-)
+@pytest.mark.parametrize("intent", QUESTIONS)
 def test_every_procedure_answers_every_question_in_short_bubbles(procedure, intent) -> None:
     outcome = answer(intent, procedure_id=procedure)
     assert outcome.replies

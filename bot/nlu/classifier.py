@@ -64,7 +64,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"C": 10.0, "max_iter": 1000, "ranking_length": 10, "random_state": 42}
+        return {"C": 100.0, "max_iter": 1000, "ranking_length": 10, "random_state": 42}
 
     def __init__(
         self,
