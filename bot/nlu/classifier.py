@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -26,7 +26,7 @@ from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
-from bot.nlu.fingerprint import code_and_data_hash
+from bot.nlu.base import StoredComponent
 
 logger = logging.getLogger(__name__)
 
@@ -50,13 +50,8 @@ def sentence_matrix(messages: list[Message], width: int | None = None) -> scipy.
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class LinearIntentClassifier(GraphComponent, IntentClassifier):
+class LinearIntentClassifier(StoredComponent, IntentClassifier):
     """TF-IDF + logistic regression intent classifier."""
-
-    @classmethod
-    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
-        """Retrain when our helper modules or data files change (see bot.nlu.fingerprint)."""
-        return code_and_data_hash()
 
     @classmethod
     def required_components(cls) -> list[type]:
@@ -74,21 +69,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         model: Pipeline | None = None,
         width: int | None = None,
     ) -> None:
-        self.config = {**self.get_default_config(), **config}
-        self._model_storage = model_storage
-        self._resource = resource
+        super().__init__(config, model_storage, resource)
         self.model = model
         self.width = width
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> LinearIntentClassifier:
-        return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [e for e in training_data.intent_examples if e.get(INTENT)]

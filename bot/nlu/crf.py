@@ -13,7 +13,6 @@ token text, so an unaccented message looks like unknown words. This one
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import tempfile
@@ -22,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pycrfsuite
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -33,7 +32,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.fingerprint import code_and_data_hash
+from bot.nlu.base import StoredComponent, load_matchers, save_matchers
 from bot.nlu.lookup import LookupMatcher, RegexMatcher, bilou_flags
 from bot.nlu.text import has_diacritics, strip_diacritics
 from bot.nlu.tokenizer import tokens_for
@@ -207,13 +206,8 @@ def decode(
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
-class VietnameseCRFEntityExtractor(GraphComponent, EntityExtractorMixin):
+class VietnameseCRFEntityExtractor(StoredComponent, EntityExtractorMixin):
     """Linear-chain CRF (crfsuite) entity extractor that loads instantly."""
-
-    @classmethod
-    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
-        """Retrain when our helper modules or data files change (see bot.nlu.fingerprint)."""
-        return code_and_data_hash()
 
     @classmethod
     def required_components(cls) -> list[type]:
@@ -246,22 +240,10 @@ class VietnameseCRFEntityExtractor(GraphComponent, EntityExtractorMixin):
         lookups: LookupMatcher | None = None,
         regexes: RegexMatcher | None = None,
     ) -> None:
-        self.config = {**self.get_default_config(), **config}
-        self._model_storage = model_storage
-        self._resource = resource
+        super().__init__(config, model_storage, resource)
         self.tagger = tagger
         self.lookups = lookups or LookupMatcher({})
         self.regexes = regexes or RegexMatcher({})
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> VietnameseCRFEntityExtractor:
-        return cls(config, model_storage, resource)
 
     def _sequences(self, example: Message) -> list[tuple[list[Token], list[str]]]:
         excluded = set(self.config["exclude_entities"] or [])
@@ -310,8 +292,7 @@ class VietnameseCRFEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     def persist(self, model_path: Path | None = None) -> None:
         with self._model_storage.write_to(self._resource) as model_dir:
-            meta = {"lookups": self.lookups.to_dict(), "regexes": self.regexes.to_dict()}
-            (model_dir / META_FILE).write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+            save_matchers(model_dir, META_FILE, self.lookups, self.regexes)
             if model_path is not None:
                 (model_dir / MODEL_FILE).write_bytes(model_path.read_bytes())
 
@@ -326,7 +307,7 @@ class VietnameseCRFEntityExtractor(GraphComponent, EntityExtractorMixin):
     ) -> VietnameseCRFEntityExtractor:
         try:
             with model_storage.read_from(resource) as model_dir:
-                meta = json.loads((model_dir / META_FILE).read_text("utf-8"))
+                lookups, regexes = load_matchers(model_dir, META_FILE)
                 tagger = None
                 if (model_dir / MODEL_FILE).exists():
                     tagger = open_tagger((model_dir / MODEL_FILE).read_bytes())
@@ -338,8 +319,8 @@ class VietnameseCRFEntityExtractor(GraphComponent, EntityExtractorMixin):
             model_storage,
             resource,
             tagger,
-            LookupMatcher.from_dict(meta["lookups"]),
-            RegexMatcher(meta["regexes"]),
+            lookups,
+            regexes,
         )
 
     def extract(self, message: Message) -> list[dict[str, Any]]:

@@ -7,11 +7,10 @@ it overlaps, unless the learned one is of the same type and strictly longer.
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -22,8 +21,8 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.base import StoredComponent, load_matchers, save_matchers
 from bot.nlu.crf import lookup_tables, regex_patterns
-from bot.nlu.fingerprint import code_and_data_hash
 from bot.nlu.lookup import LookupMatcher, RegexMatcher
 
 logger = logging.getLogger(__name__)
@@ -63,13 +62,8 @@ def merge_entities(
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
-class PatternEntityExtractor(GraphComponent, EntityExtractorMixin):
+class PatternEntityExtractor(StoredComponent, EntityExtractorMixin):
     """Regex and lookup-table entities, diacritic-insensitive."""
-
-    @classmethod
-    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
-        """Retrain when our helper modules or data files change (see bot.nlu.fingerprint)."""
-        return code_and_data_hash()
 
     @classmethod
     def required_components(cls) -> list[type]:
@@ -88,21 +82,9 @@ class PatternEntityExtractor(GraphComponent, EntityExtractorMixin):
         lookups: LookupMatcher | None = None,
         regexes: RegexMatcher | None = None,
     ) -> None:
-        self.config = {**self.get_default_config(), **config}
-        self._model_storage = model_storage
-        self._resource = resource
+        super().__init__(config, model_storage, resource)
         self.lookups = lookups or LookupMatcher({})
         self.regexes = regexes or RegexMatcher({})
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> PatternEntityExtractor:
-        return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
         wanted = self.config["entities"]
@@ -113,8 +95,7 @@ class PatternEntityExtractor(GraphComponent, EntityExtractorMixin):
         self.lookups = LookupMatcher(tables)
         self.regexes = RegexMatcher(patterns)
         with self._model_storage.write_to(self._resource) as model_dir:
-            meta = {"lookups": self.lookups.to_dict(), "regexes": self.regexes.to_dict()}
-            (model_dir / META_FILE).write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+            save_matchers(model_dir, META_FILE, self.lookups, self.regexes)
         return self._resource
 
     @classmethod
@@ -128,16 +109,10 @@ class PatternEntityExtractor(GraphComponent, EntityExtractorMixin):
     ) -> PatternEntityExtractor:
         try:
             with model_storage.read_from(resource) as model_dir:
-                meta = json.loads((model_dir / META_FILE).read_text("utf-8"))
+                lookups, regexes = load_matchers(model_dir, META_FILE)
         except (ValueError, FileNotFoundError):
             return cls.create(config, model_storage, resource, execution_context)
-        return cls(
-            config,
-            model_storage,
-            resource,
-            LookupMatcher.from_dict(meta["lookups"]),
-            RegexMatcher(meta["regexes"]),
-        )
+        return cls(config, model_storage, resource, lookups, regexes)
 
     def extract(self, message: Message) -> list[dict[str, Any]]:
         text = message.get(TEXT) or ""

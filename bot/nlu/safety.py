@@ -11,20 +11,15 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.fingerprint import code_and_data_hash
+from bot.nlu.base import Fingerprinted
 from bot.safety import looks_sensitive
 
 INTENT_NAME = "sensitive_info"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class SensitiveInfoGuard(GraphComponent):
+class SensitiveInfoGuard(Fingerprinted, GraphComponent):
     """Overrides the intent when a message looks like it shares a secret."""
-
-    @classmethod
-    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
-        """Retrain when our helper modules or data files change (see bot.nlu.fingerprint)."""
-        return code_and_data_hash()
 
     @classmethod
     def create(

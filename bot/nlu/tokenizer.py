@@ -21,7 +21,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.fingerprint import code_and_data_hash
+from bot.nlu.base import Fingerprinted
 from bot.nlu.segment import Word, segment, split_at
 
 MAX_CHARS = 2000  # longer messages are understood from their beginning only
@@ -46,13 +46,8 @@ def tokens_for(text: str, boundaries: set[int] | None = None) -> list[Token]:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
-class VietnameseTokenizer(Tokenizer):
+class VietnameseTokenizer(Fingerprinted, Tokenizer):
     """Vietnamese tokenizer (normaliser + underthesea segmentation)."""
-
-    @classmethod
-    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
-        """Retrain when our helper modules or data files change (see bot.nlu.fingerprint)."""
-        return code_and_data_hash()
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
