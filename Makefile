@@ -22,7 +22,7 @@ export RASA_TELEMETRY_ENABLED := false
 WEBCHAT := channels/webchat/dist/widget.js
 WEBCHAT_INPUTS := $(wildcard channels/webchat/src/*) channels/webchat/package-lock.json channels/webchat/build.sh
 
-.PHONY: help install train run test lint typecheck unit validate stories eval bench clean services browser webchat
+.PHONY: help install train run test lint typecheck unit validate stories eval bench bench-scale clean services browser webchat
 
 help: ## List the targets
 	@grep -hE '^[a-z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -83,6 +83,10 @@ eval: $(INSTALL_STAMP) ## NLU evaluation on a held-out split (accented and unacc
 
 bench: $(INSTALL_STAMP) ## Benchmarks (NLU parse latency, model load time)
 	$(PY) -m bot.bench --out docs/BENCHMARKS.md
+
+bench-scale: $(INSTALL_STAMP) ## Training time, memory and load time at the external data set's scale
+	$(PY) scripts/make_scale_data.py var/scale
+	$(PY) -m bot.nlu.evaluate --external var/scale/train.yml var/scale/test.yml --out docs/BENCHMARKS.md
 
 clean: ## Remove trained models and runtime state
 	rm -rf models var/*.db var/results

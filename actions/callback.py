@@ -6,12 +6,12 @@ import asyncio
 import logging
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import ask_actions, channel_name, emit
+from actions.common import GuardedAction, ask_actions, channel_name, emit
 from actions.storage import feedback_store
 from bot.dialogue import callback
 from bot.dialogue.replies import ASK_PROCEDURE, MAIN_MENU, Outcome
@@ -69,11 +69,11 @@ class ValidateCallbackForm(FormValidationAction):
         return self._check(callback.check_topic, "callback_topic", value, dispatcher)
 
 
-class ActionSubmitCallback(Action):
+class ActionSubmitCallback(GuardedAction):
     def name(self) -> str:
         return "action_submit_callback"
 
-    async def run(
+    async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         clear = [SlotSet(slot, None) for slot in FORM_SLOTS]

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import emit, entity, latest
+from actions.common import GuardedAction, emit, entity, latest
 from bot.dialogue import status
 from bot.portal.client import PortalClient
 
 
-class ActionCheckStatus(Action):
+class ActionCheckStatus(GuardedAction):
     def name(self) -> str:
         return "action_check_status"
 
-    async def run(
+    async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         _, text, _ = latest(tracker)

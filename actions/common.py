@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -10,7 +11,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.dialogue.replies import Button, Outcome
+from bot.dialogue.replies import ASK_PROCEDURE, TALK_TO_HUMAN, Button, Outcome
+
+logger = logging.getLogger(__name__)
 
 # Slots every successful answer resets.
 RESET_ON_SUCCESS = {"fallback_count": 0.0}
@@ -53,6 +56,34 @@ def latest(tracker: Tracker) -> tuple[str, str, dict[str, Any]]:
 def entity(tracker: Tracker, name: str) -> str | None:
     value = next(tracker.get_latest_entity_values(name), None)
     return str(value) if value is not None else None
+
+
+SORRY = (
+    "Dạ, cháu xin lỗi, cháu đang gặp trục trặc nên chưa trả lời được. "
+    'Bác thử lại sau ít phút, hoặc bấm "Gặp cán bộ" ạ.'
+)
+
+
+class GuardedAction(Action, abc.ABC):
+    """An action whose failure still gets the citizen a polite answer (never silence)."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        try:
+            return await self.answer(dispatcher, tracker, domain)
+        except Exception:  # noqa: BLE001 - whatever broke, the citizen gets a reply
+            logger.exception("action %s failed", self.name())
+            dispatcher.utter_message(
+                text=SORRY, buttons=[b.to_dict() for b in (ASK_PROCEDURE, TALK_TO_HUMAN)]
+            )
+            return []
+
+    @abc.abstractmethod
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """What the action does."""
 
 
 # Rasa's input channel names -> the channel names the feedback store records.

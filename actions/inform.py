@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import emit, entity, latest
+from actions.common import GuardedAction, emit, entity, latest
 from bot.dialogue import procedures, status
 from bot.dialogue.replies import MAIN_MENU, Outcome
 from bot.portal.client import PortalClient
@@ -16,11 +16,11 @@ from bot.portal.codes import find_code
 from bot.procedures import default_catalog
 
 
-class ActionInform(Action):
+class ActionInform(GuardedAction):
     def name(self) -> str:
         return "action_inform"
 
-    async def run(
+    async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         intent, text, _ = latest(tracker)

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import emit, entity, latest
+from actions.common import GuardedAction, emit, entity, latest
 from bot.dialogue import guide, procedures
 from bot.procedures import default_catalog
 
 
-class ActionOnlineGuide(Action):
+class ActionOnlineGuide(GuardedAction):
     def name(self) -> str:
         return "action_online_guide"
 
-    async def run(
+    async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         catalog = default_catalog()

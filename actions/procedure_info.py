@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import emit, entity, latest
+from actions.common import GuardedAction, emit, entity, latest
 from bot.dialogue import procedures
 from bot.procedures import default_catalog
 
 
-class ActionProcedureInfo(Action):
+class ActionProcedureInfo(GuardedAction):
     def name(self) -> str:
         return "action_procedure_info"
 
-    async def run(
+    async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         intent, text, _ = latest(tracker)

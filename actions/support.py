@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import emit, latest
+from actions.common import GuardedAction, emit, latest
 from bot.dialogue import support
 
 
-class ActionDefaultFallback(Action):
+class ActionDefaultFallback(GuardedAction):
     def name(self) -> str:
         return "action_default_fallback"
 
-    async def run(
+    async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         _, _, message = latest(tracker)
@@ -27,43 +27,43 @@ class ActionDefaultFallback(Action):
         return emit(dispatcher, outcome, success=False)
 
 
-class ActionHandoff(Action):
+class ActionHandoff(GuardedAction):
     def name(self) -> str:
         return "action_handoff"
 
-    async def run(
+    async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         return emit(dispatcher, support.handoff(), tracker=tracker)
 
 
-class ActionRepeat(Action):
+class ActionRepeat(GuardedAction):
     def name(self) -> str:
         return "action_repeat"
 
-    async def run(
+    async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         return emit(dispatcher, support.repeat(tracker.events))
 
 
-class ActionSimpler(Action):
+class ActionSimpler(GuardedAction):
     def name(self) -> str:
         return "action_simpler"
 
-    async def run(
+    async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         return emit(dispatcher, support.simpler(tracker.events))
 
 
-class ActionAffirmDeny(Action):
+class ActionAffirmDeny(GuardedAction):
     """A yes or no outside a form: yes after the hand-off offer starts the call-back request."""
 
     def name(self) -> str:
         return "action_affirm_deny"
 
-    async def run(
+    async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         intent, _, _ = latest(tracker)

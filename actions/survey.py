@@ -6,12 +6,12 @@ import asyncio
 import logging
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import ask_actions, channel_name, emit
+from actions.common import GuardedAction, ask_actions, channel_name, emit
 from actions.storage import feedback_store
 from bot.dialogue import survey
 from bot.dialogue.replies import MAIN_MENU, Outcome
@@ -43,13 +43,13 @@ def _flow(tracker: Tracker) -> str:
     return flow if flow in FLOW_FOR_STORE else "on_demand"
 
 
-class ActionStartSurvey(Action):
+class ActionStartSurvey(GuardedAction):
     """Remembers what the citizen did (it picks the questions), then the form starts."""
 
     def name(self) -> str:
         return "action_start_survey"
 
-    async def run(
+    async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         return [SlotSet(slot, None) for slot in SURVEY_SLOTS] + [
@@ -187,11 +187,11 @@ class ValidateSurveyForm(FormValidationAction):
         return {"survey_age_band": band}
 
 
-class ActionSubmitSurvey(Action):
+class ActionSubmitSurvey(GuardedAction):
     def name(self) -> str:
         return "action_submit_survey"
 
-    async def run(
+    async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         answered = tracker.get_slot("survey_response_id") is not None
@@ -200,13 +200,13 @@ class ActionSubmitSurvey(Action):
         return events + [SlotSet(slot, None) for slot in SURVEY_SLOTS]
 
 
-class ActionDeleteMyData(Action):
+class ActionDeleteMyData(GuardedAction):
     """Deletes the personal data and comments this citizen gave (ratings stay anonymous)."""
 
     def name(self) -> str:
         return "action_delete_my_data"
 
-    async def run(
+    async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         channel = channel_name(tracker)

@@ -216,9 +216,13 @@ class VietnameseCRFEntityExtractor(StoredComponent, EntityExtractorMixin):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {
-            # crfsuite training algorithm: "lbfgs" (regularised CRF) or "ap" (averaged
-            # perceptron: several times faster with many entity types, slightly less accurate)
-            "algorithm": "lbfgs",
+            # crfsuite training algorithm: "lbfgs" (regularised CRF), "ap" (averaged perceptron:
+            # several times faster with many entity types, slightly less accurate), or "auto":
+            # lbfgs unless there are more than `auto_max_labels` tags, then ap. Training cost
+            # grows with the square of the number of tags.
+            "algorithm": "auto",
+            "auto_max_labels": 200,
+            "ap_iterations": 15,
             "c1": 0.05,  # L1 regularisation (lbfgs)
             "c2": 0.01,  # L2 regularisation (lbfgs)
             "max_iterations": 150,
@@ -271,17 +275,24 @@ class VietnameseCRFEntityExtractor(StoredComponent, EntityExtractorMixin):
             logger.info("No entity annotations: the CRF entity extractor is not trained.")
             self.persist()
             return self._resource
+        sequences = [seq for example in examples for seq in self._sequences(example)]
+        labels = {tag for _, tags in sequences for tag in tags}
         algorithm = self.config["algorithm"]
+        if algorithm == "auto":
+            algorithm = "lbfgs" if len(labels) <= self.config["auto_max_labels"] else "ap"
+        logger.info("CRF: %d sequences, %d tags, %s", len(sequences), len(labels), algorithm)
         trainer = pycrfsuite.Trainer(algorithm=algorithm, verbose=False)
-        for example in examples:
-            for tokens, tags in self._sequences(example):
-                trainer.append(token_features(tokens, self.lookups, self.regexes), tags)
-        params: dict[str, Any] = {
-            "max_iterations": self.config["max_iterations"],
-            "feature.possible_transitions": True,
-        }
+        for tokens, tags in sequences:
+            trainer.append(token_features(tokens, self.lookups, self.regexes), tags)
+        params: dict[str, Any] = {"feature.possible_transitions": True}
         if algorithm == "lbfgs":
-            params.update(c1=self.config["c1"], c2=self.config["c2"])
+            params.update(
+                c1=self.config["c1"],
+                c2=self.config["c2"],
+                max_iterations=self.config["max_iterations"],
+            )
+        else:
+            params["max_iterations"] = self.config["ap_iterations"]
         trainer.set_params(params)
         with tempfile.TemporaryDirectory() as tmp:
             model_path = Path(tmp) / MODEL_FILE

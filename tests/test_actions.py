@@ -1,0 +1,60 @@
+"""Actions stay thin and never leave the citizen without an answer."""
+
+from __future__ import annotations
+
+import asyncio
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
+
+from actions.common import SORRY, GuardedAction
+
+
+def _tracker(text: str = "xin chào", intent: str = "greet") -> Tracker:
+    return Tracker(
+        sender_id="t",
+        slots={},
+        latest_message={"text": text, "intent": {"name": intent}, "entities": []},
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name=None,
+    )
+
+
+def test_every_domain_action_is_registered() -> None:
+    import yaml
+
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    domain = yaml.safe_load(open("domain.yml", encoding="utf-8"))
+    custom = [a for a in domain["actions"] if not a.startswith("utter_")]
+    missing = [a for a in custom if a not in executor.actions]
+    assert missing == []
+
+
+def test_a_failing_action_still_answers_politely() -> None:
+    class Broken(GuardedAction):
+        def name(self) -> str:
+            return "action_broken"
+
+        async def answer(self, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
+            raise RuntimeError("database on fire")
+
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(Broken().run(dispatcher, _tracker(), {}))
+    assert events == []
+    assert dispatcher.messages[0]["text"] == SORRY
+    assert dispatcher.messages[0]["buttons"]
+
+
+def test_procedure_action_answers_from_the_catalog() -> None:
+    from actions.procedure_info import ActionProcedureInfo
+
+    dispatcher = CollectingDispatcher()
+    tracker = _tracker("làm căn cước cần giấy tờ gì", "ask_documents")
+    events = asyncio.run(ActionProcedureInfo().run(dispatcher, tracker, {}))
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots["procedure_id"] == "can_cuoc"
+    assert "1." in dispatcher.messages[0]["text"]
