@@ -28,7 +28,8 @@ def test_every_domain_action_is_registered() -> None:
 
     executor = ActionExecutor()
     executor.register_package("actions")
-    domain = yaml.safe_load(open("domain.yml", encoding="utf-8"))
+    with open("domain.yml", encoding="utf-8") as handle:
+        domain = yaml.safe_load(handle)
     custom = [a for a in domain["actions"] if not a.startswith("utter_")]
     missing = [a for a in custom if a not in executor.actions]
     assert missing == []
