@@ -15,15 +15,15 @@ import os
 from cryptography.fernet import Fernet, InvalidToken
 
 PREFIX = "sealed:"
-_DEV_SECRET = "dev-only-slot-seal-secret"
+_DEV_SECRET = "dev-only-slot-seal-secret"  # noqa: S105 - development only, refused in production
 
 
 def _fernet() -> Fernet:
-    secret = (
-        os.environ.get("SLOT_SEAL_SECRET")
-        or os.environ.get("FEEDBACK_SENDER_KEY_SECRET")
-        or _DEV_SECRET
-    )
+    secret = os.environ.get("SLOT_SEAL_SECRET") or os.environ.get("FEEDBACK_SENDER_KEY_SECRET")
+    if not secret:
+        if os.environ.get("APP_ENV") == "production":
+            raise RuntimeError("set SLOT_SEAL_SECRET (or FEEDBACK_SENDER_KEY_SECRET) in production")
+        secret = _DEV_SECRET
     key = base64.urlsafe_b64encode(hashlib.sha256(b"slot-seal\x1f" + secret.encode()).digest())
     return Fernet(key)
 

@@ -19,3 +19,13 @@ def test_tampered_or_foreign_values_do_not_unseal(monkeypatch) -> None:
     assert unseal(None) is None and seal(None) is None
     monkeypatch.setenv("SLOT_SEAL_SECRET", "another key")
     assert unseal(token) is None
+
+
+def test_production_refuses_the_development_key(monkeypatch) -> None:
+    import pytest
+
+    for name in ("SLOT_SEAL_SECRET", "FEEDBACK_SENDER_KEY_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("APP_ENV", "production")
+    with pytest.raises(RuntimeError, match="SLOT_SEAL_SECRET"):
+        seal("0912345678")
