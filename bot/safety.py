@@ -11,7 +11,9 @@ import re
 from bot.nlu.text import fold
 
 # keywords, compared without diacritics
-_SECRET_WORDS = re.compile(r"\b(otp|ma xac (thuc|nhan|minh)|mat khau|mat ma|pass(word)?|mk|pin)\b")
+_SECRET_WORDS = re.compile(
+    r"\b(otp|ma xac (thuc|nhan|minh)|ma kich hoat|mat khau|mat ma|pass(word)?|mk|pin)\b"
+)
 _SHORT_CODE = re.compile(r"(?<![\d.\-/])\d{4,8}(?![\d.\-/])")
 _PASSWORD_IS = re.compile(r"\b(mat khau|mat ma|pass(word)?)\b[^.?!]{0,20}\b(la|:)\s*\S{4,}")
 # "mật khẩu đăng nhập của tôi abc@123": a password-looking word (letters with digits or symbols)
@@ -19,7 +21,7 @@ _PASSWORD_NEAR = re.compile(
     r"\b(mat khau|mat ma|pass(word)?)\b[^.?!]{0,40}?(?<!\S)(?=\S*[a-z])(?=\S*[\d@#$%&*!])\S{4,}"
 )
 # "tin nhắn báo mã 938271": a six-digit code right after "mã"
-_CODE_AFTER_MA = re.compile(r"\bma\s+(so\s+)?(?<![\d.\-/])\d{6}(?![\d.\-/])")
+_CODE_AFTER_MA = re.compile(r"\bma\b[^\d]{0,15}(?<![\d.\-/])\d{6}(?![\d.\-/])")
 
 
 def looks_sensitive(text: str) -> bool:

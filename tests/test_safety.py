@@ -19,6 +19,8 @@ from bot.safety import looks_sensitive
         "mã xác thực là 730194 cháu xem giúp",
         "pass của tôi là minh1956",
         "mã pin 1234",
+        "mã kích hoạt VNeID là 613094",
+        "mã đây cháu 096312",
     ],
 )
 def test_secrets_are_spotted(text: str) -> None:

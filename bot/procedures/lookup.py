@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.procedures.catalog import Catalog
 from bot.procedures.matching import normalize
 
@@ -12,13 +14,26 @@ HEADER = (
 )
 
 
+# The NLU annotates the procedure's noun phrase only ("làm [căn cước](procedure) cho con"), so
+# aliases that begin with a verb or end with who it is for are left out of the lookup table:
+# as CRF features they would pull entity spans over the verb or the beneficiary.
+_LEADING_VERBS = ("làm ", "xin ", "cấp ", "đổi ", "rút ", "gia hạn ", "xây ", "nộp ", "lấy ")
+_TRAILING_FOR = re.compile(r"\scho\s+(con|cháu|bé|trẻ em|bố|mẹ|ông|bà)(\s.*)?$")
+
+
+def _noun_phrase(text: str) -> bool:
+    lowered = text.casefold()
+    return not lowered.startswith(_LEADING_VERBS) and not _TRAILING_FOR.search(lowered)
+
+
 def lookup_entries(catalog: Catalog) -> list[str]:
-    """Official names and aliases, with diacritics, deduplicated (case-insensitively), sorted."""
+    """Official names and noun-phrase aliases, deduplicated (case-insensitively), sorted."""
     entries: dict[str, str] = {}
     for proc in catalog.all():
         for text in (proc.title, proc.name, *proc.aliases):
             clean = " ".join(text.split())
-            entries.setdefault(clean.casefold(), clean)
+            if _noun_phrase(clean):
+                entries.setdefault(clean.casefold(), clean)
     return sorted(entries.values(), key=lambda entry: (normalize(entry), entry))
 
 
