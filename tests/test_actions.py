@@ -59,3 +59,23 @@ def test_procedure_action_answers_from_the_catalog() -> None:
     slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
     assert slots["procedure_id"] == "can_cuoc"
     assert "1." in dispatcher.messages[0]["text"]
+
+
+def test_broken_procedure_data_stops_the_action_server(tmp_path) -> None:
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    data = Path("bot/procedures/data")
+    broken = tmp_path / "data"
+    shutil.copytree(data, broken)
+    text = (broken / "khai_sinh.yaml").read_text(encoding="utf-8")
+    (broken / "khai_sinh.yaml").write_text(text.replace("fees:", "fee_typo:", 1), "utf-8")
+    env = {**os.environ, "PROCEDURES_DIR": str(broken), "PYTHONPATH": os.getcwd()}
+    result = subprocess.run(
+        [sys.executable, "-c", "import actions"], env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "khai_sinh.yaml" in result.stderr and "fee" in result.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path
 from typing import Any
 
@@ -90,8 +91,9 @@ def load_catalog(data_dir: Path | None = None) -> Catalog:
 
 @functools.lru_cache(maxsize=1)
 def default_catalog() -> Catalog:
-    """The bundled catalog, loaded once per process."""
-    return load_catalog()
+    """The catalog in ``PROCEDURES_DIR`` (default: the bundled data), loaded once per process."""
+    directory = os.environ.get("PROCEDURES_DIR")
+    return load_catalog(Path(directory) if directory else None)
 
 
 def _parse(path: Path, model: Any) -> Any:
