@@ -59,7 +59,13 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"C": 100.0, "max_iter": 1000, "ranking_length": 10, "random_state": 42}
+        return {
+            "C": 100.0,
+            "max_iter": 1000,
+            "class_weight": "balanced",  # or null: weigh intents by their share of examples
+            "ranking_length": 10,
+            "random_state": 42,
+        }
 
     def __init__(
         self,
@@ -90,7 +96,7 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
                     LogisticRegression(
                         C=self.config["C"],
                         max_iter=self.config["max_iter"],
-                        class_weight="balanced",
+                        class_weight=self.config["class_weight"],
                         random_state=self.config["random_state"],
                     ),
                 ),
