@@ -428,13 +428,7 @@ class FeedbackStore:
         self, filters: FeedbackFilter | None = None, *, limit: int | None = None
     ) -> list[dict[str, Any]]:
         """All responses matching the filters (newest first), as dicts, for exports."""
-        filters = filters or FeedbackFilter()
-        stmt = self._apply(select(SurveyResponse), SurveyResponse, filters, status=True)
-        stmt = stmt.order_by(SurveyResponse.created_at.desc(), SurveyResponse.id.desc())
-        if limit is not None:
-            stmt = stmt.limit(limit)
-        with self._session() as session:
-            return [_as_dict(r) for r in session.scalars(stmt)]
+        return self._all(SurveyResponse, filters, limit)
 
     def list_followups(
         self, filters: FeedbackFilter | None = None, *, limit: int = 100, offset: int = 0
@@ -479,9 +473,13 @@ class FeedbackStore:
         self, filters: FeedbackFilter | None = None, *, limit: int | None = None
     ) -> list[dict[str, Any]]:
         """All callback requests matching the filters (newest first), for exports."""
-        filters = filters or FeedbackFilter()
-        stmt = self._apply(select(CallbackRequest), CallbackRequest, filters, status=True)
-        stmt = stmt.order_by(CallbackRequest.created_at.desc(), CallbackRequest.id.desc())
+        return self._all(CallbackRequest, filters, limit)
+
+    def _all(
+        self, model: Any, filters: FeedbackFilter | None, limit: int | None
+    ) -> list[dict[str, Any]]:
+        stmt = self._apply(select(model), model, filters or FeedbackFilter(), status=True)
+        stmt = stmt.order_by(model.created_at.desc(), model.id.desc())
         if limit is not None:
             stmt = stmt.limit(limit)
         with self._session() as session:
