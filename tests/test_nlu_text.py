@@ -138,3 +138,24 @@ def test_hostile_text_never_breaks_normalisation(text: str) -> None:
 def test_collapse_repeats_and_tone_helpers_are_idempotent() -> None:
     assert collapse_repeats(collapse_repeats("aaaa")) == "a"
     assert normalize_tone(normalize_tone("thuỷ")) == "thủy"
+
+
+def test_lexicon_segments_unaccented_text_like_its_accented_form() -> None:
+    from bot.nlu.segment import build_lexicon
+
+    accented = [
+        "tôi muốn làm căn cước ở Hà Nội",
+        "thủ tục đăng ký khai sinh cho cháu",
+        "hồ sơ của tôi đến đâu rồi",
+    ]
+    lexicon = build_lexicon(accented)
+    assert ("ha", "noi") in lexicon and ("can", "cuoc") in lexicon
+    for text in accented:
+        plain = strip_diacritics(text)
+        with_accents = [(w.start, w.end) for w in segment(text, lexicon)]
+        without = [(w.start, w.end) for w in segment(plain, lexicon)]
+        assert with_accents == without, text
+    # without the lexicon underthesea splits "ha noi" differently: the lexicon is what helps
+    assert [(w.start, w.end) for w in segment(strip_diacritics(accented[0]))] != [
+        (w.start, w.end) for w in segment(accented[0])
+    ]

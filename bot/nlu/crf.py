@@ -35,7 +35,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlu.base import StoredComponent, load_matchers, save_matchers
 from bot.nlu.lookup import LookupMatcher, RegexMatcher, bilou_flags
 from bot.nlu.text import has_diacritics, strip_diacritics
-from bot.nlu.tokenizer import tokens_for
+from bot.nlu.tokenizer import tokens_for, training_lexicon
 
 logger = logging.getLogger(__name__)
 
@@ -245,6 +245,7 @@ class VietnameseCRFEntityExtractor(StoredComponent, EntityExtractorMixin):
         regexes: RegexMatcher | None = None,
     ) -> None:
         super().__init__(config, model_storage, resource)
+        self._lexicon: dict[tuple[str, ...], int] = {}
         self.tagger = tagger
         self.lookups = lookups or LookupMatcher({})
         self.regexes = regexes or RegexMatcher({})
@@ -258,12 +259,14 @@ class VietnameseCRFEntityExtractor(StoredComponent, EntityExtractorMixin):
         result = [(tokens, bilou_tags(tokens, entities, scheme))]
         if self.config["augment_without_diacritics"] and has_diacritics(text):
             boundaries = {e["start"] for e in entities} | {e["end"] for e in entities}
-            plain_tokens = tokens_for(strip_diacritics(text), boundaries)
+            plain_tokens = tokens_for(strip_diacritics(text), boundaries, self._lexicon)
             if [(t.start, t.end) for t in plain_tokens] != [(t.start, t.end) for t in tokens]:
                 result.append((plain_tokens, bilou_tags(plain_tokens, entities, scheme)))
         return result
 
     def train(self, training_data: TrainingData) -> Resource:
+        # the tokenizer's lexicon, rebuilt from the same examples, segments the unaccented copies
+        self._lexicon = training_lexicon(training_data)
         self.lookups = LookupMatcher(lookup_tables(training_data))
         self.regexes = RegexMatcher(regex_patterns(training_data))
         examples = [

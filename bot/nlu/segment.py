@@ -6,9 +6,10 @@ Plain Python (no Rasa), so it can be tested and reused by the evaluation scripts
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from bot.nlu.text import Syllable, syllables
+from bot.nlu.text import Syllable, has_diacritics, syllables
 
 logger = logging.getLogger(__name__)
 
@@ -77,25 +78,72 @@ def _merge_shared_spans(groups: list[list[Syllable]]) -> list[Word]:
     return words
 
 
-def segment(text: str) -> list[Word]:
-    """Normalise and segment ``text`` into words that keep their original offsets."""
+Lexicon = dict[tuple[str, ...], int]  # multi-syllable words without diacritics -> count
+
+
+def build_lexicon(texts: Iterable[str], min_count: int = 1) -> Lexicon:
+    """Multi-syllable words underthesea finds in ``texts``, keyed without diacritics.
+
+    underthesea segments text typed without diacritics poorly ("ha" "noi" instead of
+    "hà_nội"). A lexicon learned from the (accented) training data lets such text be segmented
+    the way its accented form would be, so both forms give the same tokens.
+    """
+    counts: Lexicon = {}
+    for text in texts:
+        for word in segment(text):
+            if len(word.parts) > 1 and not word.is_numeric:
+                key = tuple(p.plain for p in word.parts)
+                counts[key] = counts.get(key, 0) + 1
+    return {k: n for k, n in counts.items() if n >= min_count}
+
+
+def _lexicon_words(run: list[Syllable], lexicon: Lexicon) -> list[list[Syllable]]:
+    """Greedy longest-match segmentation of an unaccented run with the learned lexicon."""
+    longest = max((len(k) for k in lexicon), default=1)
+    groups: list[list[Syllable]] = []
+    index = 0
+    while index < len(run):
+        for length in range(min(longest, len(run) - index), 1, -1):
+            key = tuple(s.plain for s in run[index : index + length])
+            if key in lexicon:
+                groups.append(run[index : index + length])
+                index += length
+                break
+        else:
+            groups.append([run[index]])
+            index += 1
+    return groups
+
+
+def _words(run: list[Syllable], lexicon: Lexicon | None) -> list[list[Syllable]]:
+    if lexicon and not any(has_diacritics(s.text) for s in run):
+        return _lexicon_words(run, lexicon)
+    return _underthesea_words(run)
+
+
+def segment(text: str, lexicon: Lexicon | None = None) -> list[Word]:
+    """Normalise and segment ``text`` into words that keep their original offsets.
+
+    Runs typed entirely without diacritics are segmented with ``lexicon`` when one is given
+    (see build_lexicon); everything else with underthesea.
+    """
     sylls = syllables(text)
     groups: list[list[Syllable]] = []
     run: list[Syllable] = []
     for syllable in sylls:
         # punctuation between two syllables ends a run: words never span "Sơn, hồ"
         if run and text[run[-1].end : syllable.start].strip():
-            groups.extend(_underthesea_words(run))
+            groups.extend(_words(run, lexicon))
             run = []
         if any(ch.isdigit() for ch in syllable.text):
             if run:
-                groups.extend(_underthesea_words(run))
+                groups.extend(_words(run, lexicon))
                 run = []
             groups.append([syllable])
         else:
             run.append(syllable)
     if run:
-        groups.extend(_underthesea_words(run))
+        groups.extend(_words(run, lexicon))
     return _merge_shared_spans(groups)
 
 

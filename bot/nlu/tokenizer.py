@@ -9,6 +9,7 @@ form. Extra token data: ``norm`` (accented, ``thủ_tục``) and ``syllables``.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext
@@ -22,7 +23,17 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.base import Fingerprinted
-from bot.nlu.segment import Word, segment, split_at
+from bot.nlu.segment import Lexicon, Word, build_lexicon, segment, split_at
+
+LEXICON_FILE = "lexicon.json"
+
+
+def training_lexicon(training_data: TrainingData) -> Lexicon:
+    """The lexicon of multi-syllable words learned from the NLU examples (see build_lexicon)."""
+    return build_lexicon(
+        e.get(TEXT) for e in training_data.nlu_examples if isinstance(e.get(TEXT), str)
+    )
+
 
 MAX_CHARS = 2000  # longer messages are understood from their beginning only
 
@@ -36,18 +47,36 @@ def word_to_token(text: str, word: Word) -> Token:
     return token
 
 
-def tokens_for(text: str, boundaries: set[int] | None = None) -> list[Token]:
+def tokens_for(
+    text: str, boundaries: set[int] | None = None, lexicon: Lexicon | None = None
+) -> list[Token]:
     """Tokens of ``text``; with ``boundaries``, tokens never straddle those offsets."""
     text = text[:MAX_CHARS]
-    words = segment(text)
+    words = segment(text, lexicon)
     if boundaries:
         words = split_at(words, boundaries)
     return [word_to_token(text, w) for w in words]
 
 
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True)
 class VietnameseTokenizer(Fingerprinted, Tokenizer):
-    """Vietnamese tokenizer (normaliser + underthesea segmentation)."""
+    """Vietnamese tokenizer (normaliser + underthesea segmentation).
+
+    Trained only to learn a lexicon of the multi-syllable words in the training data, so that
+    messages typed without diacritics are segmented like their accented forms.
+    """
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage | None = None,
+        resource: Resource | None = None,
+        lexicon: Lexicon | None = None,
+    ) -> None:
+        super().__init__(config)
+        self._model_storage = model_storage
+        self._resource = resource
+        self.lexicon: Lexicon = lexicon or {}
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -70,13 +99,38 @@ class VietnameseTokenizer(Fingerprinted, Tokenizer):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> VietnameseTokenizer:
-        return cls(config)
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        assert self._model_storage is not None and self._resource is not None
+        self.lexicon = training_lexicon(training_data)
+        with self._model_storage.write_to(self._resource) as model_dir:
+            entries = [[list(key), count] for key, count in sorted(self.lexicon.items())]
+            (model_dir / LEXICON_FILE).write_text(json.dumps(entries, ensure_ascii=False), "utf-8")
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> VietnameseTokenizer:
+        try:
+            with model_storage.read_from(resource) as model_dir:
+                entries = json.loads((model_dir / LEXICON_FILE).read_text("utf-8"))
+        except (ValueError, FileNotFoundError):
+            return cls(config, model_storage, resource)
+        lexicon = {tuple(key): int(count) for key, count in entries}
+        return cls(config, model_storage, resource, lexicon)
 
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
         text = message.get(attribute)
         if not isinstance(text, str):
             return []
-        return tokens_for(text)
+        return tokens_for(text, lexicon=self.lexicon)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Tokenize, splitting tokens so annotated entities start and end on token edges."""
@@ -86,5 +140,5 @@ class VietnameseTokenizer(Fingerprinted, Tokenizer):
             text = example.get(TEXT)
             if entities and isinstance(text, str):
                 boundaries = {e["start"] for e in entities} | {e["end"] for e in entities}
-                example.set(TOKENS_NAMES[TEXT], tokens_for(text, boundaries))
+                example.set(TOKENS_NAMES[TEXT], tokens_for(text, boundaries, self.lexicon))
         return training_data
