@@ -221,10 +221,7 @@ class FeedbackStore:
             **ratings,
             **personal,
         )
-        with self._session.begin() as session:
-            session.add(row)
-            session.flush()
-            return int(row.id)
+        return self._insert(row)
 
     def update_response(
         self,
@@ -349,6 +346,9 @@ class FeedbackStore:
             sender_key=_key(channel, sender_id, sender_key),
             status="new",
         )
+        return self._insert(row)
+
+    def _insert(self, row: Any) -> int:
         with self._session.begin() as session:
             session.add(row)
             session.flush()

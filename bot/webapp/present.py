@@ -55,16 +55,23 @@ def _personal(row: Mapping[str, Any], user: StaffAccount) -> dict[str, Any]:
     }
 
 
-def response_view(
-    row: Mapping[str, Any], user: StaffAccount, procedure_labels: Mapping[str, str]
-) -> dict[str, Any]:
-    allowed = user.can_see_personal_data
-    out = {
+def _common(row: Mapping[str, Any]) -> dict[str, Any]:
+    """Fields every listed item shows: id, time (UTC and Hanoi time), channel."""
+    return {
         "id": row["id"],
         "created_at": row["created_at"].isoformat(),
         "created_local": local_time(row["created_at"]),
         "channel": row["channel"],
         "channel_label": schema.CHANNEL_LABELS.get(row["channel"], row["channel"]),
+    }
+
+
+def response_view(
+    row: Mapping[str, Any], user: StaffAccount, procedure_labels: Mapping[str, str]
+) -> dict[str, Any]:
+    allowed = user.can_see_personal_data
+    out = {
+        **_common(row),
         "flow": row["flow"],
         "flow_label": schema.FLOW_LABELS.get(row["flow"], row["flow"]),
         "procedure_id": row["procedure_id"],
@@ -100,11 +107,7 @@ def callback_view(
 ) -> dict[str, Any]:
     allowed = user.can_see_personal_data
     out = {
-        "id": row["id"],
-        "created_at": row["created_at"].isoformat(),
-        "created_local": local_time(row["created_at"]),
-        "channel": row["channel"],
-        "channel_label": schema.CHANNEL_LABELS.get(row["channel"], row["channel"]),
+        **_common(row),
         "name": row["name"] if allowed else mask_name(row["name"]),
         "topic": row["topic"],
         "commune": row["commune"],
