@@ -243,3 +243,10 @@ def test_callback_answers_are_checked() -> None:
     assert callback.check_topic("mã otp 123456")[0] is None
     for question, buttons in callback.QUESTIONS.values():
         assert question and buttons
+
+
+def test_the_official_link_is_given_once_per_answer() -> None:
+    for procedure in CATALOG.all():
+        for intent in ("ask_procedure", "ask_where_to_file"):
+            outcome = answer(intent, procedure_id=procedure.id)
+            assert all_text(outcome).count(str(procedure.source_url)) == 1

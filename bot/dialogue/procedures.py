@@ -153,7 +153,7 @@ def answer(
         simple=_simple(procedure, question),
         whole=question == "documents",
     )
-    if question in ("summary", "where"):
+    if question in ("summary", "where") and str(procedure.source_url) not in text:
         outcome.say(format_source(procedure))
     outcome.slots.update(
         procedure_id=procedure.id,
