@@ -147,6 +147,9 @@ def answer(
         outcome.slots.update(pending_question=question, awaiting="procedure")
         return outcome
     text = FORMATTERS[question](procedure)
+    if question == "where":
+        # name the procedure: the citizen may have asked "nộp ở đâu?" without naming it
+        text = f"{procedure.title}\n{text}"
     outcome.say(
         text,
         follow_up_buttons(procedure, question),
