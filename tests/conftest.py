@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -15,12 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from bot import devserver
+
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ.setdefault("LOG_LEVEL_LIBRARIES", "ERROR")
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "current.tar.gz"
-BIN = Path(sys.executable).parent
 
 
 def free_port() -> int:
@@ -94,46 +94,18 @@ def live_stack(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         "lock_store:\n  type: in_memory\n",
         encoding="utf-8",
     )
+    env.update(
+        RASA_PORT=str(ports["rasa"]),
+        ACTIONS_PORT=str(ports["actions"]),
+        PORTAL_PORT=str(ports["portal"]),
+        WEBAPP_PORT=str(ports["webapp"]),
+        ENDPOINTS_FILE=str(endpoints),
+    )
+    services = devserver.services(env)  # the same processes `make run` starts
     log = (work / "stack.log").open("wb")
-    commands = {
-        "portal": [sys.executable, "-m", "bot.portal.demo_server", "--port", str(ports["portal"])],
-        "actions": [
-            str(BIN / "rasa"),
-            "run",
-            "actions",
-            "--port",
-            str(ports["actions"]),
-            "--actions",
-            "actions",
-        ],
-        "rasa": [
-            str(BIN / "rasa"),
-            "run",
-            "--enable-api",
-            "--port",
-            str(ports["rasa"]),
-            "--model",
-            str(model_path),
-            "--endpoints",
-            str(endpoints),
-            "--credentials",
-            str(ROOT / "credentials.yml"),
-            "--cors",
-            "*",
-        ],
-    }
-    if os.environ.get("LIVE_STACK_WEBAPP", "1") != "0":
-        commands["webapp"] = [
-            sys.executable,
-            "-m",
-            "bot.webapp",
-            "--port",
-            str(ports["webapp"]),
-            "--demo",
-        ]
     processes = [
-        subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        for cmd in commands.values()
+        subprocess.Popen(s.command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        for s in services
     ]
     stack = Stack(
         rasa_url=f"http://127.0.0.1:{ports['rasa']}",
@@ -145,11 +117,8 @@ def live_stack(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         processes=processes,
     )
     try:
-        wait_healthy(f"{stack.portal_url}/healthz", processes, 60)
-        wait_healthy(f"{stack.actions_url}/health", processes, 120)
-        wait_healthy(f"{stack.rasa_url}/status", processes, 240)
-        if "webapp" in commands:
-            wait_healthy(f"{stack.webapp_url}/healthz", processes, 60)
+        for service in services:
+            wait_healthy(service.health_url, processes, devserver.START_TIMEOUT)
         yield stack
     except RuntimeError:
         log.flush()

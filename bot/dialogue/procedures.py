@@ -34,6 +34,8 @@ QUESTION_BY_INTENT = {
     "ask_where_to_file": "where",
 }
 
+INTENT_BY_QUESTION = {question: intent for intent, question in QUESTION_BY_INTENT.items()}
+
 FORMATTERS: dict[str, Callable[[Procedure], str]] = {
     "summary": format_summary,
     "documents": format_documents,
@@ -55,7 +57,7 @@ POPULAR = ["khai_sinh", "can_cuoc", "thuong_tru", "ly_lich_tu_phap", "chung_thuc
 
 def follow_up_buttons(procedure: Procedure, answered: str) -> list[Button]:
     buttons = [
-        Button(title, intent_payload(f"ask_{_INTENT_SUFFIX[q]}", procedure_id=procedure.id))
+        Button(title, intent_payload(INTENT_BY_QUESTION[q], procedure_id=procedure.id))
         for q, title in FOLLOW_UPS.items()
         if q != answered
     ][:3]
@@ -67,14 +69,6 @@ def follow_up_buttons(procedure: Procedure, answered: str) -> list[Button]:
     )
     buttons.append(TALK_TO_HUMAN)
     return buttons
-
-
-_INTENT_SUFFIX = {
-    "documents": "documents",
-    "fee": "fee",
-    "time": "processing_time",
-    "where": "where_to_file",
-}
 
 
 def resolve(

@@ -55,7 +55,17 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=timezone.utc)
 
 
-class SurveyResponse(Base):
+class FollowUp:
+    """Columns shared by what staff follow up: the citizen's pseudonymous key and handling."""
+
+    sender_key = Column(String(64), nullable=True)
+    status = Column(String(10), nullable=False, default="new")
+    handled_by = Column(String(120), nullable=True)
+    handled_at = Column(UTCDateTime(), nullable=True)
+    staff_note = Column(Text, nullable=True)
+
+
+class SurveyResponse(FollowUp, Base):
     __tablename__ = "feedback_response"
 
     id = Column(Integer, primary_key=True)
@@ -77,11 +87,6 @@ class SurveyResponse(Base):
     phone = Column(String(20), nullable=True)
     home_commune = Column(String(120), nullable=True)
     age_band = Column(String(20), nullable=True)
-    sender_key = Column(String(64), nullable=True)
-    status = Column(String(10), nullable=False, default="new")
-    handled_by = Column(String(120), nullable=True)
-    handled_at = Column(UTCDateTime(), nullable=True)
-    staff_note = Column(Text, nullable=True)
 
     __table_args__ = (
         Index("ix_feedback_response_created_at", "created_at"),
@@ -90,7 +95,7 @@ class SurveyResponse(Base):
     )
 
 
-class CallbackRequest(Base):
+class CallbackRequest(FollowUp, Base):
     __tablename__ = "feedback_callback"
 
     id = Column(Integer, primary_key=True)
@@ -102,11 +107,6 @@ class CallbackRequest(Base):
     topic = Column(Text, nullable=True)  # masked
     commune = Column(String(120), nullable=True)
     procedure_id = Column(String(120), nullable=True)
-    sender_key = Column(String(64), nullable=True)
-    status = Column(String(10), nullable=False, default="new")
-    handled_by = Column(String(120), nullable=True)
-    handled_at = Column(UTCDateTime(), nullable=True)
-    staff_note = Column(Text, nullable=True)
 
     __table_args__ = (
         Index("ix_feedback_callback_created_at", "created_at"),

@@ -10,7 +10,6 @@ answer intent in the data it does nothing.
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -23,7 +22,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.base import StoredComponent
+from bot.nlu.base import StoredComponent, read_state, write_state
 
 STATE_FILE = "bare_answer.json"
 
@@ -69,9 +68,8 @@ class BareAnswerClassifier(StoredComponent):
             filler.update(_uncovered(example))
         self.by_entity = {name: dict(counts) for name, counts in by_entity.items()}
         self.filler = {w for w, n in filler.items() if n >= self.config["min_filler_count"]}
-        with self._model_storage.write_to(self._resource) as model_dir:
-            state = {"by_entity": self.by_entity, "filler": sorted(self.filler)}
-            (model_dir / STATE_FILE).write_text(json.dumps(state, ensure_ascii=False), "utf-8")
+        state = {"by_entity": self.by_entity, "filler": sorted(self.filler)}
+        write_state(self._model_storage, self._resource, STATE_FILE, state)
         return self._resource
 
     @classmethod
@@ -84,10 +82,8 @@ class BareAnswerClassifier(StoredComponent):
         **kwargs: Any,
     ) -> BareAnswerClassifier:
         component = cls(config, model_storage, resource)
-        try:
-            with model_storage.read_from(resource) as model_dir:
-                state = json.loads((model_dir / STATE_FILE).read_text("utf-8"))
-        except (ValueError, FileNotFoundError):
+        state = read_state(model_storage, resource, STATE_FILE)
+        if state is None:
             return component
         component.by_entity = state["by_entity"]
         component.filler = set(state["filler"])
@@ -97,8 +93,8 @@ class BareAnswerClassifier(StoredComponent):
         entities = message.get(ENTITIES) or []
         if not entities or not self.by_entity:
             return None
-        rest = [w for w in _uncovered(message) if w not in self.filler]
-        if len(rest) > 0 or len(_uncovered(message)) > self.config["max_uncovered"]:
+        uncovered = _uncovered(message)
+        if len(uncovered) > self.config["max_uncovered"] or set(uncovered) - self.filler:
             return None
         votes: Counter[str] = Counter()
         for entity in entities:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -43,13 +42,24 @@ class StoredComponent(Fingerprinted, GraphComponent):
         return cls(config, model_storage, resource)
 
 
-def save_matchers(
-    model_dir: Path, name: str, lookups: LookupMatcher, regexes: RegexMatcher
-) -> None:
-    meta = {"lookups": lookups.to_dict(), "regexes": regexes.to_dict()}
-    (model_dir / name).write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+def write_state(model_storage: ModelStorage, resource: Resource, name: str, state: Any) -> None:
+    """Persist a component's JSON state in its resource."""
+    with model_storage.write_to(resource) as model_dir:
+        (model_dir / name).write_text(json.dumps(state, ensure_ascii=False), "utf-8")
 
 
-def load_matchers(model_dir: Path, name: str) -> tuple[LookupMatcher, RegexMatcher]:
-    meta = json.loads((model_dir / name).read_text("utf-8"))
-    return LookupMatcher.from_dict(meta["lookups"]), RegexMatcher(meta["regexes"])
+def read_state(model_storage: ModelStorage, resource: Resource, name: str) -> Any | None:
+    """A component's JSON state, or None when the resource was never persisted."""
+    try:
+        with model_storage.read_from(resource) as model_dir:
+            return json.loads((model_dir / name).read_text("utf-8"))
+    except (ValueError, FileNotFoundError):
+        return None
+
+
+def matchers_state(lookups: LookupMatcher, regexes: RegexMatcher) -> dict[str, Any]:
+    return {"lookups": lookups.to_dict(), "regexes": regexes.to_dict()}
+
+
+def matchers_from(state: dict[str, Any]) -> tuple[LookupMatcher, RegexMatcher]:
+    return LookupMatcher.from_dict(state["lookups"]), RegexMatcher(state["regexes"])

@@ -32,8 +32,8 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.base import StoredComponent, load_matchers, save_matchers
-from bot.nlu.lookup import LookupMatcher, RegexMatcher, bilou_flags
+from bot.nlu.base import StoredComponent, matchers_from, matchers_state, read_state, write_state
+from bot.nlu.lookup import LookupMatcher, RegexMatcher, bilou_flags, token_syllables
 from bot.nlu.text import has_diacritics, strip_diacritics
 from bot.nlu.tokenizer import tokens_for, training_lexicon
 
@@ -88,7 +88,7 @@ def token_features(
     tokens: Sequence[Token], lookups: LookupMatcher, regexes: RegexMatcher
 ) -> list[dict[str, Any]]:
     """crfsuite features for each token."""
-    syllables = [[s.lower() for s in (t.get("syllables") or t.lemma.split())] for t in tokens]
+    syllables = token_syllables(tokens)
     flags = bilou_flags(lookups.find(syllables), len(tokens))
     words = [_word(t) for t in tokens]
     # syllables of the whole message, and where each token's syllables start: context features
@@ -305,9 +305,10 @@ class VietnameseCRFEntityExtractor(StoredComponent, EntityExtractorMixin):
         return self._resource
 
     def persist(self, model_path: Path | None = None) -> None:
-        with self._model_storage.write_to(self._resource) as model_dir:
-            save_matchers(model_dir, META_FILE, self.lookups, self.regexes)
-            if model_path is not None:
+        state = matchers_state(self.lookups, self.regexes)
+        write_state(self._model_storage, self._resource, META_FILE, state)
+        if model_path is not None:
+            with self._model_storage.write_to(self._resource) as model_dir:
                 (model_dir / MODEL_FILE).write_bytes(model_path.read_bytes())
 
     @classmethod
@@ -319,23 +320,15 @@ class VietnameseCRFEntityExtractor(StoredComponent, EntityExtractorMixin):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> VietnameseCRFEntityExtractor:
-        try:
-            with model_storage.read_from(resource) as model_dir:
-                lookups, regexes = load_matchers(model_dir, META_FILE)
-                tagger = None
-                if (model_dir / MODEL_FILE).exists():
-                    tagger = open_tagger((model_dir / MODEL_FILE).read_bytes())
-        except (ValueError, FileNotFoundError):
+        state = read_state(model_storage, resource, META_FILE)
+        if state is None:
             logger.warning("CRF entity extractor model not found; it will extract nothing.")
-            return cls.create(config, model_storage, resource, execution_context)
-        return cls(
-            config,
-            model_storage,
-            resource,
-            tagger,
-            lookups,
-            regexes,
-        )
+            return cls(config, model_storage, resource)
+        tagger = None
+        with model_storage.read_from(resource) as model_dir:
+            if (model_dir / MODEL_FILE).exists():
+                tagger = open_tagger((model_dir / MODEL_FILE).read_bytes())
+        return cls(config, model_storage, resource, tagger, *matchers_from(state))
 
     def extract(self, message: Message) -> list[dict[str, Any]]:
         tokens = message.get(TOKENS_NAMES[TEXT]) or []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from bot.nlu.text import fold
 
@@ -124,6 +125,11 @@ class RegexMatcher:
             for pattern in compiled:
                 hits.extend((name, m.start(), m.end()) for m in pattern.finditer(text) if m.group())
         return hits
+
+
+def token_syllables(tokens: Sequence[Any]) -> list[list[str]]:
+    """Each Rasa token's normalised syllables without diacritics (see the tokenizer)."""
+    return [[s.lower() for s in (t.get("syllables") or t.lemma.split())] for t in tokens]
 
 
 def bilou_flags(matches: Iterable[Match], size: int) -> list[dict[str, str]]:

@@ -21,9 +21,9 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.base import StoredComponent, load_matchers, save_matchers
+from bot.nlu.base import StoredComponent, matchers_from, matchers_state, read_state, write_state
 from bot.nlu.crf import lookup_tables, regex_patterns
-from bot.nlu.lookup import LookupMatcher, RegexMatcher
+from bot.nlu.lookup import LookupMatcher, RegexMatcher, token_syllables
 
 logger = logging.getLogger(__name__)
 
@@ -94,8 +94,8 @@ class PatternEntityExtractor(StoredComponent, EntityExtractorMixin):
         patterns = {k: v for k, v in regex_patterns(training_data).items() if k in wanted}
         self.lookups = LookupMatcher(tables)
         self.regexes = RegexMatcher(patterns)
-        with self._model_storage.write_to(self._resource) as model_dir:
-            save_matchers(model_dir, META_FILE, self.lookups, self.regexes)
+        state = matchers_state(self.lookups, self.regexes)
+        write_state(self._model_storage, self._resource, META_FILE, state)
         return self._resource
 
     @classmethod
@@ -107,12 +107,10 @@ class PatternEntityExtractor(StoredComponent, EntityExtractorMixin):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> PatternEntityExtractor:
-        try:
-            with model_storage.read_from(resource) as model_dir:
-                lookups, regexes = load_matchers(model_dir, META_FILE)
-        except (ValueError, FileNotFoundError):
-            return cls.create(config, model_storage, resource, execution_context)
-        return cls(config, model_storage, resource, lookups, regexes)
+        state = read_state(model_storage, resource, META_FILE)
+        if state is None:
+            return cls(config, model_storage, resource)
+        return cls(config, model_storage, resource, *matchers_from(state))
 
     def extract(self, message: Message) -> list[dict[str, Any]]:
         text = message.get(TEXT) or ""
@@ -120,7 +118,7 @@ class PatternEntityExtractor(StoredComponent, EntityExtractorMixin):
         found: list[dict[str, Any]] = []
         for name, start, end in self.regexes.find(text):
             found.append({"entity": name, "start": start, "end": end, "value": text[start:end]})
-        syllables = [[s.lower() for s in (t.get("syllables") or t.lemma.split())] for t in tokens]
+        syllables = token_syllables(tokens)
         spans = [
             span
             for t, sylls in zip(tokens, syllables, strict=True)

@@ -9,7 +9,6 @@ form. Extra token data: ``norm`` (accented, ``thủ_tục``) and ``syllables``.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext
@@ -22,7 +21,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.base import Fingerprinted
+from bot.nlu.base import Fingerprinted, read_state, write_state
 from bot.nlu.segment import Lexicon, Word, build_lexicon, segment, split_at
 
 LEXICON_FILE = "lexicon.json"
@@ -104,9 +103,8 @@ class VietnameseTokenizer(Fingerprinted, Tokenizer):
     def train(self, training_data: TrainingData) -> Resource:
         assert self._model_storage is not None and self._resource is not None
         self.lexicon = training_lexicon(training_data)
-        with self._model_storage.write_to(self._resource) as model_dir:
-            entries = [[list(key), count] for key, count in sorted(self.lexicon.items())]
-            (model_dir / LEXICON_FILE).write_text(json.dumps(entries, ensure_ascii=False), "utf-8")
+        entries = [[list(key), count] for key, count in sorted(self.lexicon.items())]
+        write_state(self._model_storage, self._resource, LEXICON_FILE, entries)
         return self._resource
 
     @classmethod
@@ -118,11 +116,7 @@ class VietnameseTokenizer(Fingerprinted, Tokenizer):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> VietnameseTokenizer:
-        try:
-            with model_storage.read_from(resource) as model_dir:
-                entries = json.loads((model_dir / LEXICON_FILE).read_text("utf-8"))
-        except (ValueError, FileNotFoundError):
-            return cls(config, model_storage, resource)
+        entries = read_state(model_storage, resource, LEXICON_FILE) or []
         lexicon = {tuple(key): int(count) for key, count in entries}
         return cls(config, model_storage, resource, lexicon)
 
