@@ -40,7 +40,7 @@ def services(env: dict[str, str]) -> list[Service]:
     python = sys.executable
     rasa_port, actions_port = env["RASA_PORT"], env["ACTIONS_PORT"]
     portal_port, webapp_port = env["PORTAL_PORT"], env["WEBAPP_PORT"]
-    found = [
+    return [
         Service(
             "Cổng demo (tra cứu hồ sơ)",
             [python, "-m", "bot.portal.demo_server", "--port", portal_port],
@@ -73,17 +73,13 @@ def services(env: dict[str, str]) -> list[Service]:
             f"http://127.0.0.1:{rasa_port}/status",
             f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",
         ),
+        Service(
+            "Web app (cán bộ, web chat demo)",
+            [python, "-m", "bot.webapp", "--port", webapp_port, "--demo"],
+            f"http://127.0.0.1:{webapp_port}/healthz",
+            f"http://127.0.0.1:{webapp_port}/",
+        ),
     ]
-    if (ROOT / "bot" / "webapp" / "__main__.py").exists():
-        found.append(
-            Service(
-                "Web app (cán bộ, web chat demo)",
-                [python, "-m", "bot.webapp", "--port", webapp_port, "--demo"],
-                f"http://127.0.0.1:{webapp_port}/healthz",
-                f"http://127.0.0.1:{webapp_port}/",
-            )
-        )
-    return found
 
 
 def _healthy(url: str) -> bool:
@@ -160,8 +156,7 @@ def main() -> int:
         print(f"\nTrợ lý Dịch vụ công is running (profile: {name}). Ctrl-C stops everything.")
         for service in running:
             print(f"  {service.name:34} {service.public_url}")
-        if (ROOT / "bot" / "webapp" / "__main__.py").exists():
-            print(f"  {'Web chat demo page':34} http://127.0.0.1:{env['WEBAPP_PORT']}/demo")
+        print(f"  {'Web chat demo page':34} http://127.0.0.1:{env['WEBAPP_PORT']}/demo")
         while not stop_requested:
             for service in running:
                 if service.process and service.process.poll() is not None:
