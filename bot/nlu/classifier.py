@@ -4,6 +4,11 @@ Rasa 3.6's LogisticRegressionClassifier fixes the regularisation strength at C=1
 counts, which underfits short, varied messages. This one weights the count-vector features with
 sublinear TF-IDF, L2-normalises them, and exposes C. The sentence features come from lemmas
 without diacritics, so an unaccented message is classified exactly like its accented form.
+
+It also reads the message with each entity replaced by its type ("căn cước hết bao lâu" ->
+``ENT:procedure het bao_lau``), so what is asked weighs more than which thing it is asked
+about. Placed after the entity extractors, it sees their entities; in training it sees the
+annotated ones.
 """
 
 from __future__ import annotations
@@ -18,13 +23,13 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.featurizers.featurizer import Featurizer
-from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from sklearn.feature_extraction.text import TfidfTransformer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline
 
 from bot.nlu.base import StoredComponent
 
@@ -49,6 +54,23 @@ def sentence_matrix(messages: list[Message], width: int | None = None) -> scipy.
     return scipy.sparse.vstack(fixed, format="csr")
 
 
+def entity_view(message: Message) -> str:
+    """The message's words (no diacritics) with each entity replaced by ``ENT:<type>``."""
+    entities = sorted(message.get(ENTITIES) or [], key=lambda e: (e["start"], -e["end"]))
+    words: list[str] = []
+    last_entity: dict[str, Any] | None = None
+    for token in message.get(TOKENS_NAMES[TEXT]) or []:
+        entity = next(
+            (e for e in entities if e["start"] < token.end and token.start < e["end"]), None
+        )
+        if entity is None:
+            words.append(token.lemma.replace(" ", "_").lower())
+        elif entity is not last_entity:
+            words.append(f"ENT:{entity['entity']}")
+        last_entity = entity
+    return " ".join(words)
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class LinearIntentClassifier(StoredComponent, IntentClassifier):
     """TF-IDF + logistic regression intent classifier."""
@@ -63,6 +85,8 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
             "C": 100.0,
             "max_iter": 1000,
             "class_weight": "balanced",  # or null: weigh intents by their share of examples
+            # weight of the entity-type view of the message (0: not used)
+            "entity_view_weight": 1.0,
             "ranking_length": 10,
             "random_state": 42,
         }
@@ -72,12 +96,38 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
         config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        model: Pipeline | None = None,
-        width: int | None = None,
+        state: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(config, model_storage, resource)
-        self.model = model
-        self.width = width
+        # model: the LogisticRegression; width: number of featurizer columns; tfidf: their
+        # weighting; view and view_tfidf: the entity-view vectorizer and its weighting
+        self.state: dict[str, Any] = state or {}
+
+    @property
+    def model(self) -> LogisticRegression | None:
+        return self.state.get("model")
+
+    def _fit_features(self, messages: list[Message]) -> scipy.sparse.csr_matrix:
+        X = sentence_matrix(messages)
+        self.state = {"width": X.shape[1], "tfidf": TfidfTransformer(sublinear_tf=True).fit(X)}
+        if self.config["entity_view_weight"]:
+            view = CountVectorizer(
+                ngram_range=(1, 2),
+                token_pattern=r"\S+",
+                lowercase=False,  # noqa: S106
+            )
+            counts = view.fit_transform([entity_view(m) for m in messages])
+            self.state.update(view=view, view_tfidf=TfidfTransformer(sublinear_tf=True).fit(counts))
+        return self._features(messages)
+
+    def _features(self, messages: list[Message]) -> scipy.sparse.csr_matrix:
+        X = sentence_matrix(messages, self.state["width"])
+        parts = [self.state["tfidf"].transform(X)]
+        if "view" in self.state:
+            counts = self.state["view"].transform([entity_view(m) for m in messages])
+            weight = float(self.config["entity_view_weight"])
+            parts.append(weight * self.state["view_tfidf"].transform(counts))
+        return scipy.sparse.hstack(parts, format="csr")
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [e for e in training_data.intent_examples if e.get(INTENT)]
@@ -85,24 +135,14 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
         if len(labels) < 2:
             logger.warning("Fewer than two intents: the intent classifier is not trained.")
             return self._resource
-        X = sentence_matrix(examples)
-        y = [e.get(INTENT) for e in examples]
-        self.width = X.shape[1]
-        self.model = Pipeline(
-            [
-                ("tfidf", TfidfTransformer(sublinear_tf=True)),
-                (
-                    "clf",
-                    LogisticRegression(
-                        C=self.config["C"],
-                        max_iter=self.config["max_iter"],
-                        class_weight=self.config["class_weight"],
-                        random_state=self.config["random_state"],
-                    ),
-                ),
-            ]
+        X = self._fit_features(examples)
+        model = LogisticRegression(
+            C=self.config["C"],
+            max_iter=self.config["max_iter"],
+            class_weight=self.config["class_weight"],
+            random_state=self.config["random_state"],
         )
-        self.model.fit(X, y)
+        self.state["model"] = model.fit(X, [e.get(INTENT) for e in examples])
         self.persist()
         return self._resource
 
@@ -110,7 +150,7 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
         import skops.io as sio
 
         with self._model_storage.write_to(self._resource) as model_dir:
-            sio.dump({"model": self.model, "width": self.width}, model_dir / MODEL_FILE)
+            sio.dump(self.state, model_dir / MODEL_FILE)
 
     @classmethod
     def load(
@@ -131,13 +171,12 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
         except (ValueError, FileNotFoundError):
             logger.warning("Intent classifier not found; every message will be unclassified.")
             return cls.create(config, model_storage, resource, execution_context)
-        return cls(config, model_storage, resource, state["model"], state["width"])
+        return cls(config, model_storage, resource, state)
 
     def process(self, messages: list[Message]) -> list[Message]:
         if self.model is None or not messages:
             return messages
-        X = sentence_matrix(messages, self.width)
-        probabilities = self.model.predict_proba(X)
+        probabilities = self.model.predict_proba(self._features(messages))
         classes = self.model.classes_
         for message, row in zip(messages, probabilities, strict=True):
             order = np.argsort(-row)

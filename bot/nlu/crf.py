@@ -1,11 +1,12 @@
-"""CRF entity extractor over Vietnamese word tokens, robust to missing diacritics.
+"""CRF entity extractor over Vietnamese syllables, robust to missing diacritics.
 
 Why not Rasa's CRFEntityExtractor: in Rasa 3.6 it stores its training set and re-fits the CRF
 every time a model is loaded (minutes for a large data set), and its features read the raw
 token text, so an unaccented message looks like unknown words. This one
 
 * saves the trained crfsuite model file, so loading takes milliseconds;
-* builds features from the diacritic-free lemma and syllables of each token, plus
+* tags syllables, not word tokens, so a segmentation error cannot hide an entity edge;
+* builds features from the diacritic-free syllables, their words and neighbours, plus
   diacritic-insensitive lookup-table and regex flags;
 * trains on every example twice when diacritics change its segmentation: once as written and
   once stripped of diacritics (offsets are unchanged by stripping, so annotations carry over).
@@ -17,6 +18,7 @@ import logging
 import re
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +35,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.base import StoredComponent, matchers_from, matchers_state, read_state, write_state
-from bot.nlu.lookup import LookupMatcher, RegexMatcher, bilou_flags, token_syllables
+from bot.nlu.lookup import LookupMatcher, Match, RegexMatcher, token_syllables
 from bot.nlu.text import has_diacritics, strip_diacritics
 from bot.nlu.tokenizer import tokens_for, training_lexicon
 
@@ -76,76 +78,125 @@ def regex_patterns(training_data: TrainingData) -> dict[str, list[str]]:
 
 
 def _shape(text: str) -> str:
-    shape = re.sub(r"[^\W\d_]", "x", _DIGIT.sub("d", text))
+    shape = _DIGIT.sub("d", re.sub(r"[^\W\d_]", "x", text))
     return re.sub(r"(.)\1+", r"\1\1", shape)[:12]
 
 
-def _word(token: Token) -> str:
-    return token.lemma.replace(" ", "_").lower()
+@dataclass(frozen=True)
+class Syllable:
+    """One syllable of a tokenized message: the unit the CRF tags.
+
+    Tagging syllables rather than word tokens means an entity boundary inside a segmented word
+    ("khứ hồi hạng nhất" segmented as "khứ", "hồi_hạng", "nhất") can still be found.
+    """
+
+    text: str  # normalised, lowercase, without diacritics
+    start: int
+    end: int
+    word: str  # the word token it belongs to, syllables joined by "_", without diacritics
+    position: str  # in its word: S (single), B, I, E
+    token: int  # index of that word token
 
 
-def token_features(
-    tokens: Sequence[Token], lookups: LookupMatcher, regexes: RegexMatcher
+def syllable_units(tokens: Sequence[Token]) -> list[Syllable]:
+    units: list[Syllable] = []
+    for index, token in enumerate(tokens):
+        texts = token_syllables([token])[0]
+        spans = token.get("syllable_spans") or [(token.start, token.end)]
+        if len(spans) != len(texts):  # a token built elsewhere: treat it as one syllable
+            texts, spans = ["_".join(texts)], [(token.start, token.end)]
+        word = "_".join(texts)
+        for k, (text, (start, end)) in enumerate(zip(texts, spans, strict=True)):
+            if len(texts) == 1:
+                position = "S"
+            else:
+                position = "B" if k == 0 else "E" if k == len(texts) - 1 else "I"
+            units.append(Syllable(text, start, end, word, position, index))
+    return units
+
+
+def syllable_flags(matches: Sequence[Match], size: int) -> list[dict[str, str]]:
+    """Per-syllable lookup flags (BILOU) from lookup matches."""
+    flags: list[dict[str, str]] = [{} for _ in range(size)]
+    for m in matches:
+        first, stop = m.syllables
+        if stop - first == 1:
+            flags[first][m.name] = "U"
+            continue
+        flags[first][m.name] = "B"
+        flags[stop - 1][m.name] = "L"
+        for i in range(first + 1, stop - 1):
+            flags[i][m.name] = "I"
+    return flags
+
+
+def syllable_features(
+    tokens: Sequence[Token],
+    units: Sequence[Syllable],
+    text: str,
+    lookups: LookupMatcher,
+    regexes: RegexMatcher,
 ) -> list[dict[str, Any]]:
-    """crfsuite features for each token."""
-    syllables = token_syllables(tokens)
-    flags = bilou_flags(lookups.find(syllables), len(tokens))
-    words = [_word(t) for t in tokens]
-    # syllables of the whole message, and where each token's syllables start: context features
-    # on syllables read the same whatever the segmentation (typed with or without diacritics)
-    flat = [s for sylls in syllables for s in sylls]
-    offsets = [0]
-    for sylls in syllables:
-        offsets.append(offsets[-1] + len(sylls))
+    """crfsuite features of each syllable: itself, its word, and their neighbours.
+
+    Everything is read without diacritics, so a message typed without them gets the same
+    features wherever it is segmented the same.
+    """
+    flags = syllable_flags(lookups.find(token_syllables(tokens), aligned=False), len(units))
+    regex_names = [regexes.names_for(t.text) for t in tokens]
+    words = [t.lemma.replace(" ", "_").lower() for t in tokens]
+    size = len(units)
+
+    def syllable_at(i: int) -> str:
+        if not 0 <= i < size:
+            return "BOS" if i < 0 else "EOS"
+        return "NUM" if _DIGIT.search(units[i].text) else units[i].text
+
+    def word_at(i: int) -> str:
+        return words[i] if 0 <= i < len(words) else ("BOS" if i < 0 else "EOS")
+
     features: list[dict[str, Any]] = []
-    for i, token in enumerate(tokens):
-        word = words[i]
-        numeric = bool(_DIGIT.search(token.text))
+    for i, unit in enumerate(units):
+        raw = text[unit.start : unit.end]
+        numeric = bool(_DIGIT.search(raw))
         f: dict[str, Any] = {
             "bias": 1.0,
-            "w": "NUM" if numeric else word,
-            "n": str(min(len(syllables[i]), 4)),
-            "s0": syllables[i][0] if syllables[i] else "",
-            "sN": syllables[i][-1] if syllables[i] else "",
-            "p3": word[:3],
-            "x3": word[-3:],
-            "shape": _shape(token.text) if numeric else "w",
-            "title": str(token.text[:1].isupper()),
+            "s": "NUM" if numeric else unit.text,
+            "w": "NUM" if numeric else unit.word,
+            "pos": unit.position,
+            "w|pos": f"{unit.word}|{unit.position}",
+            "shape": _shape(raw) if numeric else "w",
+            "title": str(raw[:1].isupper()),
+            "short": str(len(unit.text) == 1),
         }
-        for name, tag in flags[i].items():
-            f[f"lk:{name}"] = tag
-        for name in regexes.names_for(token.text):
-            f[f"re:{name}"] = 1.0
-        for offset in (-2, -1, 1, 2):
-            j = i + offset
-            if 0 <= j < len(tokens):
-                f[f"w[{offset}]"] = words[j]
-                for name, tag in flags[j].items():
+        for offset in range(1, 4):
+            f[f"s[-{offset}]"] = syllable_at(i - offset)
+            f[f"s[+{offset}]"] = syllable_at(i + offset)
+        f["s[-1]|s"] = f"{f['s[-1]']}|{unit.text}"
+        f["s|s[+1]"] = f"{unit.text}|{f['s[+1]']}"
+        f["s[-2]|s[-1]"] = f"{f['s[-2]']}|{f['s[-1]']}"
+        f["s[+1]|s[+2]"] = f"{f['s[+1]']}|{f['s[+2]']}"
+        for offset in (1, 2):
+            f[f"w[-{offset}]"] = word_at(unit.token - offset)
+            f[f"w[+{offset}]"] = word_at(unit.token + offset)
+        for offset in (-1, 0, 1):
+            if 0 <= i + offset < size:
+                for name, tag in flags[i + offset].items():
                     f[f"lk[{offset}]:{name}"] = tag
-            else:
-                f[f"w[{offset}]"] = "BOS" if j < 0 else "EOS"
-        if i > 0:
-            f["w[-1]|w"] = f"{words[i - 1]}|{word}"
-        if i + 1 < len(tokens):
-            f["w|w[+1]"] = f"{word}|{words[i + 1]}"
-        first, stop = offsets[i], offsets[i + 1]
-        for k in (1, 2):
-            f[f"s[-{k}]"] = flat[first - k] if first - k >= 0 else "BOS"
-            f[f"s[+{k}]"] = flat[stop + k - 1] if stop + k - 1 < len(flat) else "EOS"
-        f["s[-1]|s0"] = f"{f['s[-1]']}|{f['s0']}"
-        f["sN|s[+1]"] = f"{f['sN']}|{f['s[+1]']}"
+        for name in regex_names[unit.token]:
+            f[f"re:{name}"] = 1.0
         features.append(f)
     return features
 
 
-def bilou_tags(
-    tokens: Sequence[Token], entities: Sequence[dict[str, Any]], scheme: str = "bilou"
+def syllable_tags(
+    units: Sequence[Syllable], entities: Sequence[dict[str, Any]], scheme: str = "bio"
 ) -> list[str]:
-    """BILOU (or BIO) tags of ``tokens`` for annotated ``entities`` (outside any entity: O)."""
-    tags = ["O"] * len(tokens)
+    """BIO (or BILOU) tags of ``units`` for annotated ``entities`` (outside any entity: O)."""
+    tags = ["O"] * len(units)
     for entity in entities:
         inside = [
-            i for i, t in enumerate(tokens) if t.start >= entity["start"] and t.end <= entity["end"]
+            i for i, u in enumerate(units) if u.start >= entity["start"] and u.end <= entity["end"]
         ]
         if not inside:
             continue
@@ -166,18 +217,18 @@ def bilou_tags(
 
 
 def decode(
-    tokens: Sequence[Token], tags: Sequence[str], confidences: Sequence[float], text: str
+    units: Sequence[Syllable], tags: Sequence[str], confidences: Sequence[float], text: str
 ) -> list[dict[str, Any]]:
-    """Turn BILOU tags into entity dicts; tolerant of ill-formed sequences."""
+    """Turn BIO/BILOU tags into entity dicts; tolerant of ill-formed sequences."""
     entities: list[dict[str, Any]] = []
-    current: tuple[str, int, list[float]] | None = None  # label, first token, confidences
+    current: tuple[str, int, list[float]] | None = None  # label, first unit, confidences
 
     def close(last: int) -> None:
         nonlocal current
         if current is None:
             return
         label, first, confs = current
-        start, end = tokens[first].start, tokens[last].end
+        start, end = units[first].start, units[last].end
         entities.append(
             {
                 "entity": label,
@@ -250,18 +301,25 @@ class VietnameseCRFEntityExtractor(StoredComponent, EntityExtractorMixin):
         self.lookups = lookups or LookupMatcher({})
         self.regexes = regexes or RegexMatcher({})
 
-    def _sequences(self, example: Message) -> list[tuple[list[Token], list[str]]]:
+    def _sequences(self, example: Message) -> list[tuple[list[dict[str, Any]], list[str]]]:
+        """Features and tags of ``example``, and of its form without diacritics when that is
+        segmented differently. Tokens are made as at inference (entity edges unknown)."""
         excluded = set(self.config["exclude_entities"] or [])
         entities = [e for e in example.get(ENTITIES) or [] if e["entity"] not in excluded]
-        tokens = example.get(TOKENS_NAMES[TEXT]) or []
         text = example.get(TEXT) or ""
-        scheme = self.config["tagging"]
-        result = [(tokens, bilou_tags(tokens, entities, scheme))]
+        forms = [text]
         if self.config["augment_without_diacritics"] and has_diacritics(text):
-            boundaries = {e["start"] for e in entities} | {e["end"] for e in entities}
-            plain_tokens = tokens_for(strip_diacritics(text), boundaries, self._lexicon)
-            if [(t.start, t.end) for t in plain_tokens] != [(t.start, t.end) for t in tokens]:
-                result.append((plain_tokens, bilou_tags(plain_tokens, entities, scheme)))
+            forms.append(strip_diacritics(text))
+        result = []
+        words: list[list[str]] = []
+        for form in forms:
+            tokens = tokens_for(form, lexicon=self._lexicon)
+            if [t.lemma for t in tokens] in words:
+                continue
+            words.append([t.lemma for t in tokens])
+            units = syllable_units(tokens)
+            features = syllable_features(tokens, units, form, self.lookups, self.regexes)
+            result.append((features, syllable_tags(units, entities, self.config["tagging"])))
         return result
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -285,8 +343,8 @@ class VietnameseCRFEntityExtractor(StoredComponent, EntityExtractorMixin):
             algorithm = "lbfgs" if len(labels) <= self.config["auto_max_labels"] else "ap"
         logger.info("CRF: %d sequences, %d tags, %s", len(sequences), len(labels), algorithm)
         trainer = pycrfsuite.Trainer(algorithm=algorithm, verbose=False)
-        for tokens, tags in sequences:
-            trainer.append(token_features(tokens, self.lookups, self.regexes), tags)
+        for features, tags in sequences:
+            trainer.append(features, tags)
         params: dict[str, Any] = {"feature.possible_transitions": True}
         if algorithm == "lbfgs":
             params.update(
@@ -334,10 +392,12 @@ class VietnameseCRFEntityExtractor(StoredComponent, EntityExtractorMixin):
         tokens = message.get(TOKENS_NAMES[TEXT]) or []
         if self.tagger is None or not tokens:
             return []
-        self.tagger.set(token_features(tokens, self.lookups, self.regexes))
+        text = message.get(TEXT) or ""
+        units = syllable_units(tokens)
+        self.tagger.set(syllable_features(tokens, units, text, self.lookups, self.regexes))
         tags = self.tagger.tag()
         confidences = [self.tagger.marginal(tag, i) for i, tag in enumerate(tags)]
-        entities = decode(tokens, tags, confidences, message.get(TEXT) or "")
+        entities = decode(units, tags, confidences, text)
         return [e for e in entities if e["confidence_entity"] >= self.config["min_confidence"]]
 
     def process(self, messages: list[Message]) -> list[Message]:

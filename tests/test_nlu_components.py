@@ -1,0 +1,157 @@
+"""The CRF's syllable units, tags and features, and the classifier's entity view, without a
+trained model."""
+
+from __future__ import annotations
+
+import pycrfsuite
+import pytest
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.classifier import entity_view
+from bot.nlu.crf import (
+    decode,
+    open_tagger,
+    syllable_features,
+    syllable_tags,
+    syllable_units,
+)
+from bot.nlu.lookup import LookupMatcher, RegexMatcher
+from bot.nlu.segment import build_lexicon
+from bot.nlu.text import strip_diacritics
+from bot.nlu.tokenizer import tokens_for
+
+NO_LOOKUPS = LookupMatcher({})
+NO_REGEXES = RegexMatcher({})
+
+
+def entity(label: str, text: str, value: str) -> dict:
+    start = text.index(value)
+    return {"entity": label, "start": start, "end": start + len(value)}
+
+
+def test_units_are_syllables_with_their_word_and_offsets() -> None:
+    text = "Làm thủ tục khai sinh"
+    units = syllable_units(tokens_for(text))
+    assert [text[u.start : u.end] for u in units] == ["Làm", "thủ", "tục", "khai", "sinh"]
+    assert [u.text for u in units] == ["lam", "thu", "tuc", "khai", "sinh"]
+    thu, tuc = units[1], units[2]
+    assert (thu.word, thu.position, tuc.position) == ("thu_tuc", "B", "E")
+    assert thu.token == tuc.token != units[0].token
+    assert units[0].position == "S"
+
+
+def test_an_entity_edge_inside_a_word_token_survives_tags_and_decoding() -> None:
+    # one token for "thủ tục" while the entity starts at its second syllable
+    text = "thủ tục khai sinh"
+    tokens = tokens_for(text)
+    assert tokens[0].text == "thủ tục"
+    units = syllable_units(tokens)
+    gold = [entity("procedure", text, "tục khai sinh")]
+    tags = syllable_tags(units, gold, "bio")
+    assert tags == ["O", "B-procedure", "I-procedure", "I-procedure"]
+    found = decode(units, tags, [0.9] * len(tags), text)
+    assert [(e["entity"], e["value"]) for e in found] == [("procedure", "tục khai sinh")]
+    bilou = syllable_tags(units, gold, "bilou")
+    assert bilou == ["O", "B-procedure", "I-procedure", "L-procedure"]
+    assert decode(units, bilou, [0.9] * 4, text)[0]["end"] == len(text)
+
+
+def test_decoding_tolerates_ill_formed_tags() -> None:
+    text = "hà nội đến huế"
+    units = syllable_units(tokens_for(text))
+    tags = ["I-from", "I-from", "O", "B-to"]  # starts with I-, as a CRF may predict
+    found = decode(units, tags, [0.8, 0.6, 1.0, 0.7], text)
+    assert [(e["entity"], e["value"], e["confidence_entity"]) for e in found] == [
+        ("from", "hà nội", 0.6),
+        ("to", "huế", 0.7),
+    ]
+
+
+def test_features_are_the_same_typed_without_diacritics() -> None:
+    text = "tôi muốn đổi căn cước ở xã Sóc Sơn"
+    plain = strip_diacritics(text)
+    lexicon = build_lexicon([text])  # as learned in training: segments the unaccented form
+    tokens, plain_tokens = tokens_for(text, lexicon=lexicon), tokens_for(plain, lexicon=lexicon)
+    assert [t.lemma for t in tokens] == [t.lemma for t in plain_tokens]
+    lookups = LookupMatcher({"commune": ["xã Sóc Sơn"]})
+    accented = syllable_features(tokens, syllable_units(tokens), text, lookups, NO_REGEXES)
+    unaccented = syllable_features(
+        plain_tokens, syllable_units(plain_tokens), plain, lookups, NO_REGEXES
+    )
+    assert accented == unaccented
+    # the lookup entry is flagged on its syllables, whatever the segmentation
+    assert [f.get("lk[0]:commune") for f in accented[-3:]] == ["B", "I", "L"]
+
+
+def test_numbers_share_a_feature_and_keep_their_shape() -> None:
+    text = "số 0912345678"
+    tokens = tokens_for(text)
+    features = syllable_features(tokens, syllable_units(tokens), text, NO_LOOKUPS, NO_REGEXES)
+    assert features[-1]["s"] == "NUM"
+    assert features[-1]["shape"] == "dd"
+    assert features[0]["s[+1]"] == "NUM"
+    date = "ngày 12/10"
+    tokens = tokens_for(date)
+    features = syllable_features(tokens, syllable_units(tokens), date, NO_LOOKUPS, NO_REGEXES)
+    assert (features[-1]["s"], features[-1]["shape"]) == ("NUM", "dd/dd")
+
+
+def test_a_crf_trained_on_syllables_finds_an_entity_inside_a_word() -> None:
+    """End to end through crfsuite: the learned entity edge falls inside a segmented word."""
+    examples = [
+        ("vé khứ hồi hạng nhất", [("round_trip", "khứ hồi"), ("class", "hạng nhất")]),
+        ("cho tôi vé hạng nhất", [("class", "hạng nhất")]),
+        ("vé khứ hồi đi huế", [("round_trip", "khứ hồi")]),
+    ] * 5
+    trainer = pycrfsuite.Trainer(algorithm="lbfgs", verbose=False)
+    for text, spans in examples:
+        tokens = tokens_for(text)
+        units = syllable_units(tokens)
+        gold = [entity(label, text, value) for label, value in spans]
+        features = syllable_features(tokens, units, text, NO_LOOKUPS, NO_REGEXES)
+        trainer.append(features, syllable_tags(units, gold, "bio"))
+    trainer.set_params({"c1": 0.0, "c2": 0.01, "max_iterations": 50})
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        trainer.train(f"{tmp}/m")
+        tagger = open_tagger(Path(f"{tmp}/m").read_bytes())
+    text = "vé khứ hồi hạng nhất đi huế"
+    tokens = tokens_for(text)
+    units = syllable_units(tokens)
+    tagger.set(syllable_features(tokens, units, text, NO_LOOKUPS, NO_REGEXES))
+    tags = tagger.tag()
+    found = {(e["entity"], e["value"]) for e in decode(units, tags, [1.0] * len(tags), text)}
+    assert found == {("round_trip", "khứ hồi"), ("class", "hạng nhất")}
+
+
+def message_with(text: str, spans: list[tuple[str, str]]) -> Message:
+    message = Message({TEXT: text})
+    message.set(TOKENS_NAMES[TEXT], tokens_for(text))
+    message.set(ENTITIES, [entity(label, text, value) for label, value in spans])
+    return message
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "expected"),
+    [
+        ("căn cước hết bao lâu", [("procedure", "căn cước")], "ENT:procedure het bao_lau"),
+        (
+            "làm khai sinh ở xã Sóc Sơn",
+            [("procedure", "khai sinh"), ("commune", "xã Sóc Sơn")],
+            "lam ENT:procedure o ENT:commune",
+        ),
+        ("hồ sơ đến đâu rồi", [], "ho_so den dau roi"),
+    ],
+)
+def test_entity_view_replaces_each_entity_by_its_type(text, spans, expected) -> None:
+    assert entity_view(message_with(text, spans)) == expected
+
+
+def test_entity_view_counts_a_partly_covered_token_in_the_entity() -> None:
+    # a predicted entity may end inside a token: the token belongs to the entity once
+    text = "thủ tục khai sinh"
+    assert entity_view(message_with(text, [("procedure", "tục khai sinh")])) == "ENT:procedure"
