@@ -22,7 +22,7 @@ export RASA_TELEMETRY_ENABLED := false
 WEBCHAT := channels/webchat/dist/widget.js
 WEBCHAT_INPUTS := $(wildcard channels/webchat/src/*) channels/webchat/package-lock.json channels/webchat/build.sh
 
-.PHONY: help install train run test lint typecheck unit validate stories eval bench bench-scale clean services browser webchat
+.PHONY: help install train run test lint typecheck unit validate stories eval bench bench-scale bench-external clean services browser webchat
 
 help: ## List the targets
 	@grep -hE '^[a-z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -86,7 +86,15 @@ bench: $(INSTALL_STAMP) ## Benchmarks (NLU parse latency, model load time)
 
 bench-scale: $(INSTALL_STAMP) ## Training time, memory and load time at the external data set's scale
 	$(PY) scripts/make_scale_data.py var/scale
-	$(PY) -m bot.nlu.evaluate --external var/scale/train.yml var/scale/test.yml --out docs/BENCHMARKS.md
+	$(PY) -m bot.nlu.evaluate --external var/scale/train.yml var/scale/test.yml --out docs/BENCHMARKS.md --section eval-scale
+
+# DATA: a directory with train/ and test/ in the JointBERT/JointIDSF layout (seq.in, seq.out, label)
+bench-external: $(INSTALL_STAMP) ## NLU figures on an external intent + slot data set: make bench-external DATA=dir
+	@test -n "$(DATA)" || { echo "usage: make bench-external DATA=dir (train/ and test/ with seq.in, seq.out, label)"; exit 2; }
+	@mkdir -p var/external
+	$(PY) scripts/bio_to_rasa.py $(DATA)/train var/external/train.yml
+	$(PY) scripts/bio_to_rasa.py $(DATA)/test var/external/test.yml
+	$(PY) -m bot.nlu.evaluate --external var/external/train.yml var/external/test.yml
 
 clean: ## Remove trained models and runtime state
 	rm -rf models var/*.db var/results

@@ -111,11 +111,8 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
         X = sentence_matrix(messages)
         self.state = {"width": X.shape[1], "tfidf": TfidfTransformer(sublinear_tf=True).fit(X)}
         if self.config["entity_view_weight"]:
-            view = CountVectorizer(
-                ngram_range=(1, 2),
-                token_pattern=r"\S+",
-                lowercase=False,  # noqa: S106
-            )
+            # whitespace-separated words (S106 mistakes token_pattern for a password)
+            view = CountVectorizer(ngram_range=(1, 2), lowercase=False, token_pattern=r"\S+")  # noqa: S106
             counts = view.fit_transform([entity_view(m) for m in messages])
             self.state.update(view=view, view_tfidf=TfidfTransformer(sublinear_tf=True).fit(counts))
         return self._features(messages)

@@ -574,6 +574,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar=("TRAIN_FILE", "TEST_FILE"),
         help="train on one Rasa NLU YAML file and test on another instead of splitting",
     )
+    parser.add_argument(
+        "--section",
+        help="name of the section written in --out (default: eval, or eval-external)",
+    )
     return parser
 
 
@@ -604,6 +608,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="nlu-eval-") as tmp:
         result = evaluate(train, test, args.config, Path(tmp))
     body = render_eval(result, command, source, machine_summary(), external=bool(args.external))
+    section = args.section or section
     if args.out:
         write_section(Path(args.out), section, body)
         print(f"wrote the {section} section of {args.out}")
