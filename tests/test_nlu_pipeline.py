@@ -83,6 +83,14 @@ def test_otp_in_a_message_is_flagged(nlu_agent) -> None:
     assert parse(nlu_agent, "ma otp cua bac la 482913")["intent"]["name"] == "sensitive_info"
 
 
+@pytest.mark.parametrize("text", ["12345", "0912 345", "098765432"])
+def test_a_bare_number_is_not_taken_for_an_otp(nlu_agent, text) -> None:
+    # e.g. a phone number typed short: the form says it is wrong rather than warning about OTPs
+    ranking = parse(nlu_agent, text)["intent_ranking"]
+    assert ranking[0]["name"] != "sensitive_info"
+    assert "sensitive_info" not in {r["name"] for r in ranking}
+
+
 def test_every_annotated_entity_aligns_with_tokens() -> None:
     """Training tokens start and end exactly where annotated entities do."""
     data = load_data("nlu_data/nlu")

@@ -85,6 +85,8 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
             "C": 100.0,
             "max_iter": 1000,
             "class_weight": "balanced",  # or null: weigh intents by their share of examples
+            # intents left to other components (never predicted here)
+            "exclude_intents": [],
             # weight of the entity-type view of the message (0: not used)
             "entity_view_weight": 1.0,
             "ranking_length": 10,
@@ -127,7 +129,12 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
         return scipy.sparse.hstack(parts, format="csr")
 
     def train(self, training_data: TrainingData) -> Resource:
-        examples = [e for e in training_data.intent_examples if e.get(INTENT)]
+        excluded = set(self.config["exclude_intents"] or [])
+        examples = [
+            e
+            for e in training_data.intent_examples
+            if e.get(INTENT) and e.get(INTENT) not in excluded
+        ]
         labels = {e.get(INTENT) for e in examples}
         if len(labels) < 2:
             logger.warning("Fewer than two intents: the intent classifier is not trained.")
