@@ -155,3 +155,45 @@ def test_entity_view_counts_a_partly_covered_token_in_the_entity() -> None:
     # a predicted entity may end inside a token: the token belongs to the entity once
     text = "thủ tục khai sinh"
     assert entity_view(message_with(text, [("procedure", "tục khai sinh")])) == "ENT:procedure"
+
+
+def test_the_classifier_state_survives_saving_and_loading(tmp_path) -> None:
+    import numpy as np
+    import scipy.sparse
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+    from sklearn.linear_model import LogisticRegression
+
+    from bot.nlu.classifier import load_state, save_state
+
+    texts = ["ENT:procedure het bao_lau", "lam ENT:procedure o dau", "cam on chau", "chao chau"]
+    labels = ["time", "where", "thank", "greet"]
+    counts = scipy.sparse.csr_matrix(np.eye(4) + 1)
+    view = CountVectorizer(ngram_range=(1, 2), lowercase=False, token_pattern=r"\S+")  # noqa: S106
+    view_counts = view.fit_transform(texts)
+    state = {
+        "width": 4,
+        "tfidf": TfidfTransformer(sublinear_tf=True).fit(counts),
+        "view": view,
+        "view_tfidf": TfidfTransformer(sublinear_tf=True).fit(view_counts),
+    }
+    X = scipy.sparse.hstack(
+        [state["tfidf"].transform(counts), state["view_tfidf"].transform(view_counts)]
+    )
+    state["model"] = LogisticRegression(C=100).fit(X, labels)
+    save_state(state, tmp_path)
+    assert not list(tmp_path.glob("*.pkl"))
+    loaded = load_state(tmp_path)
+    new_counts = loaded["view"].transform(["ENT:procedure o dau nhe"])
+    assert (new_counts != view.transform(["ENT:procedure o dau nhe"])).nnz == 0
+    X2 = scipy.sparse.hstack(
+        [loaded["tfidf"].transform(counts), loaded["view_tfidf"].transform(view_counts)]
+    )
+    assert np.allclose(loaded["model"].predict_proba(X2), state["model"].predict_proba(X))
+    assert list(loaded["model"].classes_) == list(state["model"].classes_)
+
+
+def test_loading_a_missing_classifier_state_raises_for_the_component_to_handle(tmp_path) -> None:
+    from bot.nlu.classifier import load_state
+
+    with pytest.raises(FileNotFoundError):
+        load_state(tmp_path)

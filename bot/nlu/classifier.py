@@ -13,7 +13,9 @@ annotated ones.
 
 from __future__ import annotations
 
+import json
 import logging
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -35,7 +37,8 @@ from bot.nlu.base import StoredComponent
 
 logger = logging.getLogger(__name__)
 
-MODEL_FILE = "intent_classifier.skops"
+ARRAYS_FILE = "intent_classifier.npz"
+META_FILE = "intent_classifier.json"
 
 
 def sentence_matrix(messages: list[Message], width: int | None = None) -> scipy.sparse.csr_matrix:
@@ -69,6 +72,62 @@ def entity_view(message: Message) -> str:
             words.append(f"ENT:{entity['entity']}")
         last_entity = entity
     return " ".join(words)
+
+
+def _view_vectorizer(vocabulary: dict[str, int] | None = None) -> CountVectorizer:
+    """Uni- and bigrams of whitespace-separated words (S106 takes token_pattern for a password)."""
+    return CountVectorizer(
+        ngram_range=(1, 2),
+        lowercase=False,
+        token_pattern=r"\S+",  # noqa: S106
+        vocabulary=vocabulary,
+    )
+
+
+def save_state(state: dict[str, Any], folder: Path) -> None:
+    """Write the fitted classifier as plain arrays and JSON: no pickle, and fast to load.
+
+    (Rasa's own classifiers use skops, whose import scans all of scikit-learn: about 7 s of a
+    server start once TensorFlow is loaded.)
+    """
+    model: LogisticRegression = state["model"]
+    arrays = {
+        "coef": model.coef_,
+        "intercept": model.intercept_,
+        "classes": np.asarray([str(c) for c in model.classes_]),
+        "idf": state["tfidf"].idf_,
+    }
+    meta: dict[str, Any] = {"width": state["width"]}
+    if "view" in state:
+        arrays["view_idf"] = state["view_tfidf"].idf_
+        meta["view_vocabulary"] = {k: int(v) for k, v in state["view"].vocabulary_.items()}
+    np.savez(folder / ARRAYS_FILE, **arrays)
+    (folder / META_FILE).write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+
+
+def _tfidf(idf: np.ndarray) -> TfidfTransformer:
+    tfidf = TfidfTransformer(sublinear_tf=True)
+    tfidf.idf_ = idf
+    return tfidf
+
+
+def load_state(folder: Path) -> dict[str, Any]:
+    """The state written by ``save_state``, as fitted scikit-learn objects."""
+    meta = json.loads((folder / META_FILE).read_text("utf-8"))
+    with np.load(folder / ARRAYS_FILE, allow_pickle=False) as arrays:
+        model = LogisticRegression()
+        model.coef_ = arrays["coef"]
+        model.intercept_ = arrays["intercept"]
+        model.classes_ = arrays["classes"]
+        state: dict[str, Any] = {
+            "width": int(meta["width"]),
+            "tfidf": _tfidf(arrays["idf"]),
+            "model": model,
+        }
+        if "view_vocabulary" in meta:
+            state["view"] = _view_vectorizer(meta["view_vocabulary"])
+            state["view_tfidf"] = _tfidf(arrays["view_idf"])
+    return state
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -113,8 +172,7 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
         X = sentence_matrix(messages)
         self.state = {"width": X.shape[1], "tfidf": TfidfTransformer(sublinear_tf=True).fit(X)}
         if self.config["entity_view_weight"]:
-            # whitespace-separated words (S106 mistakes token_pattern for a password)
-            view = CountVectorizer(ngram_range=(1, 2), lowercase=False, token_pattern=r"\S+")  # noqa: S106
+            view = _view_vectorizer()
             counts = view.fit_transform([entity_view(m) for m in messages])
             self.state.update(view=view, view_tfidf=TfidfTransformer(sublinear_tf=True).fit(counts))
         return self._features(messages)
@@ -151,10 +209,8 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
         return self._resource
 
     def persist(self) -> None:
-        import skops.io as sio
-
         with self._model_storage.write_to(self._resource) as model_dir:
-            sio.dump(self.state, model_dir / MODEL_FILE)
+            save_state(self.state, model_dir)
 
     @classmethod
     def load(
@@ -165,14 +221,10 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> LinearIntentClassifier:
-        import skops.io as sio
-
         try:
             with model_storage.read_from(resource) as model_dir:
-                path = model_dir / MODEL_FILE
-                # our own file, written by persist(); trust exactly the types it contains
-                state = sio.load(path, trusted=sio.get_untrusted_types(file=path))
-        except (ValueError, FileNotFoundError):
+                state = load_state(model_dir)
+        except (ValueError, KeyError, FileNotFoundError):
             logger.warning("Intent classifier not found; every message will be unclassified.")
             return cls.create(config, model_storage, resource, execution_context)
         return cls(config, model_storage, resource, state)
