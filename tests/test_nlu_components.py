@@ -3,6 +3,9 @@ trained model."""
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pycrfsuite
 import pytest
 from rasa.nlu.constants import TOKENS_NAMES
@@ -113,9 +116,6 @@ def test_a_crf_trained_on_syllables_finds_an_entity_inside_a_word() -> None:
         features = syllable_features(tokens, units, text, NO_LOOKUPS, NO_REGEXES)
         trainer.append(features, syllable_tags(units, gold, "bio"))
     trainer.set_params({"c1": 0.0, "c2": 0.01, "max_iterations": 50})
-    import tempfile
-    from pathlib import Path
-
     with tempfile.TemporaryDirectory() as tmp:
         trainer.train(f"{tmp}/m")
         tagger = open_tagger(Path(f"{tmp}/m").read_bytes())

@@ -142,9 +142,9 @@ def syllable_features(
     Everything is read without diacritics, so a message typed without them gets the same
     features wherever it is segmented the same.
     """
-    flags = syllable_flags(lookups.find(token_syllables(tokens), aligned=False), len(units))
+    flags = syllable_flags(lookups.find(token_syllables(tokens)), len(units))
     regex_names = [regexes.names_for(t.text) for t in tokens]
-    words = [t.lemma.replace(" ", "_").lower() for t in tokens]
+    words = {unit.token: unit.word for unit in units}  # every token has at least one unit
     size = len(units)
 
     def syllable_at(i: int) -> str:
@@ -153,7 +153,7 @@ def syllable_features(
         return "NUM" if _DIGIT.search(units[i].text) else units[i].text
 
     def word_at(i: int) -> str:
-        return words[i] if 0 <= i < len(words) else ("BOS" if i < 0 else "EOS")
+        return words.get(i, "BOS" if i < 0 else "EOS")
 
     features: list[dict[str, Any]] = []
     for i, unit in enumerate(units):

@@ -1,8 +1,8 @@
 """Diacritic-insensitive lookup-table and regex matching over tokens.
 
 Rasa's own RegexEntityExtractor matches lookup entries against the raw text, so "xa soc son"
-would not match "xã Sóc Sơn". Here entries and messages are compared token by token on the
-normalised syllables without diacritics, and matches are returned as token ranges.
+would not match "xã Sóc Sơn". Here entries and messages are compared syllable by syllable on the
+normalised syllables without diacritics, and matches are returned as syllable ranges.
 """
 
 from __future__ import annotations
@@ -19,15 +19,10 @@ MAX_ENTRY_SYLLABLES = 12
 
 @dataclass(frozen=True)
 class Match:
-    """``name`` matched tokens ``first``..``last`` (inclusive).
-
-    ``syllables`` is the (start, stop) range of matched syllables in the flattened message.
-    """
+    """``name`` matched the (start, stop) range of syllables of the flattened message."""
 
     name: str
-    first: int
-    last: int
-    syllables: tuple[int, int] = (0, 0)
+    syllables: tuple[int, int]
 
 
 class LookupMatcher:
@@ -56,44 +51,26 @@ class LookupMatcher:
                 matcher.max_len = max(matcher.max_len, len(k))
         return matcher
 
-    def find(
-        self, token_syllables: Sequence[Sequence[str]], *, aligned: bool = True
-    ) -> list[Match]:
-        """Longest non-overlapping matches, per table.
-
-        With ``aligned``, matches start and end on token edges; without, on any syllable (a
-        segmentation that glued "ở xa" together must not hide "xa Sóc Sơn").
-        """
-        # flatten syllables, remembering the token each belongs to
-        flat: list[str] = []
-        owner: list[int] = []
-        starts: set[int] = set()
-        for index, sylls in enumerate(token_syllables):
-            starts.add(len(flat))
-            for s in sylls:
-                flat.append(s)
-                owner.append(index)
-        if aligned:
-            ends = {
-                i + 1 for i in range(len(flat)) if i + 1 == len(flat) or owner[i + 1] != owner[i]
-            }
-        else:
-            starts = set(range(len(flat)))
-            ends = set(range(1, len(flat) + 1))
+    def find(self, token_syllables: Sequence[Sequence[str]]) -> list[Match]:
+        """Longest non-overlapping matches, per table, starting and ending on any syllable (a
+        segmentation that glued "ở xa" together must not hide "xa Sóc Sơn")."""
+        flat = [s for sylls in token_syllables for s in sylls]
         found: list[Match] = []
         for name, bucket in self.entries.items():
             if not bucket:
                 continue
             i = 0
             while i < len(flat):
-                hit = 0
-                if i in starts:
-                    for length in range(min(self.max_len, len(flat) - i), 0, -1):
-                        if i + length in ends and tuple(flat[i : i + length]) in bucket:
-                            hit = length
-                            break
+                hit = next(
+                    (
+                        length
+                        for length in range(min(self.max_len, len(flat) - i), 0, -1)
+                        if tuple(flat[i : i + length]) in bucket
+                    ),
+                    0,
+                )
                 if hit:
-                    found.append(Match(name, owner[i], owner[i + hit - 1], (i, i + hit)))
+                    found.append(Match(name, (i, i + hit)))
                     i += hit
                 else:
                     i += 1
@@ -130,17 +107,3 @@ class RegexMatcher:
 def token_syllables(tokens: Sequence[Any]) -> list[list[str]]:
     """Each Rasa token's normalised syllables without diacritics (see the tokenizer)."""
     return [[s.lower() for s in (t.get("syllables") or t.lemma.split())] for t in tokens]
-
-
-def bilou_flags(matches: Iterable[Match], size: int) -> list[dict[str, str]]:
-    """Per-token lookup flags, e.g. ``{"commune": "B"}`` for the first token of a match."""
-    flags: list[dict[str, str]] = [{} for _ in range(size)]
-    for m in matches:
-        if m.first == m.last:
-            flags[m.first][m.name] = "U"
-            continue
-        flags[m.first][m.name] = "B"
-        flags[m.last][m.name] = "L"
-        for i in range(m.first + 1, m.last):
-            flags[i][m.name] = "I"
-    return flags

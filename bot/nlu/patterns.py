@@ -124,7 +124,7 @@ class PatternEntityExtractor(StoredComponent, EntityExtractorMixin):
             for t, sylls in zip(tokens, syllables, strict=True)
             for span in (t.get("syllable_spans") or [(t.start, t.end)] * len(sylls))
         ]
-        for match in self.lookups.find(syllables, aligned=False):
+        for match in self.lookups.find(syllables):
             first, stop = match.syllables
             start, end = spans[first][0], spans[stop - 1][1]
             found.append(
