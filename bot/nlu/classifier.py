@@ -34,6 +34,7 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 
 from bot.nlu.base import StoredComponent
+from bot.nlu.sentence_embedding import UNACCENTED
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +56,25 @@ def sentence_matrix(messages: list[Message], width: int | None = None) -> scipy.
         for r in rows
     ]
     return scipy.sparse.vstack(fixed, format="csr")
+
+
+def dense_matrix(messages: list[Message], width: int, attribute: str = TEXT) -> np.ndarray:
+    """Dense sentence features of each message (zeros when a message has none of that width)."""
+    out = np.zeros((len(messages), width), dtype=np.float32)
+    for row, message in enumerate(messages):
+        dense = message.get_dense_features(attribute)[1]
+        if dense is not None and dense.features.shape[-1] == width:
+            out[row] = np.asarray(dense.features).reshape(-1)[:width]
+    return out
+
+
+def dense_width(messages: list[Message]) -> int:
+    """Width of the dense sentence features (0 when no featurizer adds any)."""
+    for message in messages:
+        dense = message.get_dense_features(TEXT)[1]
+        if dense is not None:
+            return int(dense.features.shape[-1])
+    return 0
 
 
 def entity_view(message: Message) -> str:
@@ -97,7 +117,7 @@ def save_state(state: dict[str, Any], folder: Path) -> None:
         "classes": np.asarray([str(c) for c in model.classes_]),
         "idf": state["tfidf"].idf_,
     }
-    meta: dict[str, Any] = {"width": state["width"]}
+    meta: dict[str, Any] = {"width": state["width"], "dense_width": state.get("dense_width", 0)}
     if "view" in state:
         arrays["view_idf"] = state["view_tfidf"].idf_
         meta["view_vocabulary"] = {k: int(v) for k, v in state["view"].vocabulary_.items()}
@@ -121,6 +141,7 @@ def load_state(folder: Path) -> dict[str, Any]:
         model.classes_ = arrays["classes"]
         state: dict[str, Any] = {
             "width": int(meta["width"]),
+            "dense_width": int(meta.get("dense_width", 0)),
             "tfidf": _tfidf(arrays["idf"]),
             "model": model,
         }
@@ -148,6 +169,8 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
             "exclude_intents": [],
             # weight of the entity-type view of the message (0: not used)
             "entity_view_weight": 1.0,
+            # weight of dense sentence features (SentenceEmbeddingFeaturizer), when present
+            "dense_weight": 2.0,
             "ranking_length": 10,
             "random_state": 42,
         }
@@ -170,20 +193,29 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
 
     def _fit_features(self, messages: list[Message]) -> scipy.sparse.csr_matrix:
         X = sentence_matrix(messages)
-        self.state = {"width": X.shape[1], "tfidf": TfidfTransformer(sublinear_tf=True).fit(X)}
+        self.state = {
+            "width": X.shape[1],
+            "tfidf": TfidfTransformer(sublinear_tf=True).fit(X),
+            "dense_width": dense_width(messages) if self.config["dense_weight"] else 0,
+        }
         if self.config["entity_view_weight"]:
             view = _view_vectorizer()
             counts = view.fit_transform([entity_view(m) for m in messages])
             self.state.update(view=view, view_tfidf=TfidfTransformer(sublinear_tf=True).fit(counts))
         return self._features(messages)
 
-    def _features(self, messages: list[Message]) -> scipy.sparse.csr_matrix:
+    def _features(
+        self, messages: list[Message], dense_attribute: str = TEXT
+    ) -> scipy.sparse.csr_matrix:
         X = sentence_matrix(messages, self.state["width"])
         parts = [self.state["tfidf"].transform(X)]
         if "view" in self.state:
             counts = self.state["view"].transform([entity_view(m) for m in messages])
             weight = float(self.config["entity_view_weight"])
             parts.append(weight * self.state["view_tfidf"].transform(counts))
+        if self.state.get("dense_width"):
+            dense = dense_matrix(messages, self.state["dense_width"], dense_attribute)
+            parts.append(scipy.sparse.csr_matrix(float(self.config["dense_weight"]) * dense))
         return scipy.sparse.hstack(parts, format="csr")
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -198,13 +230,20 @@ class LinearIntentClassifier(StoredComponent, IntentClassifier):
             logger.warning("Fewer than two intents: the intent classifier is not trained.")
             return self._resource
         X = self._fit_features(examples)
+        y = [e.get(INTENT) for e in examples]
+        # examples also embedded without their diacritics (SentenceEmbeddingFeaturizer) are
+        # learned a second time in that form
+        unaccented = [e for e in examples if e.get_dense_features(UNACCENTED)[1] is not None]
+        if self.state["dense_width"] and unaccented:
+            X = scipy.sparse.vstack([X, self._features(unaccented, UNACCENTED)], format="csr")
+            y += [e.get(INTENT) for e in unaccented]
         model = LogisticRegression(
             C=self.config["C"],
             max_iter=self.config["max_iter"],
             class_weight=self.config["class_weight"],
             random_state=self.config["random_state"],
         )
-        self.state["model"] = model.fit(X, [e.get(INTENT) for e in examples])
+        self.state["model"] = model.fit(X, y)
         self.persist()
         return self._resource
 
