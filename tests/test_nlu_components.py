@@ -101,6 +101,21 @@ def test_numbers_share_a_feature_and_keep_their_shape() -> None:
     assert (features[-1]["s"], features[-1]["shape"]) == ("NUM", "dd/dd")
 
 
+def test_context_words_show_each_syllable_the_words_around_it() -> None:
+    text = "chuyến bay hạ cánh trước 9 giờ tối"
+    tokens = tokens_for(text)
+    units = syllable_units(tokens)
+    plain = syllable_features(tokens, units, text, NO_LOOKUPS, NO_REGEXES)
+    assert not [k for f in plain for k in f if k[:2] in ("<:", ">:")]
+    features = syllable_features(tokens, units, text, NO_LOOKUPS, NO_REGEXES, context_words=True)
+    before = {u.word for u in units[:4]}  # chuyến bay hạ cánh, however segmented
+    truoc = next(i for i, u in enumerate(units) if u.text == "truoc")
+    cues = features[truoc]
+    assert {k[2:] for k in cues if k.startswith("<:")} == before
+    assert {k[2:] for k in cues if k.startswith(">:")} == {"gio", "toi"}  # no number
+    assert "<:truoc" not in cues and ">:truoc" not in cues  # not its own word
+
+
 def test_a_crf_trained_on_syllables_finds_an_entity_inside_a_word() -> None:
     """End to end through crfsuite: the learned entity edge falls inside a segmented word."""
     examples = [

@@ -136,11 +136,14 @@ def syllable_features(
     text: str,
     lookups: LookupMatcher,
     regexes: RegexMatcher,
+    context_words: bool = False,
 ) -> list[dict[str, Any]]:
     """crfsuite features of each syllable: itself, its word, and their neighbours.
 
     Everything is read without diacritics, so a message typed without them gets the same
-    features wherever it is segmented the same.
+    features wherever it is segmented the same. With ``context_words``, each syllable also sees
+    every word before it and after it in the message (``<:word``, ``>:word``), so a role decided
+    far away ("hạ cánh ... trước 9 giờ": an arrival time) is within reach.
     """
     flags = syllable_flags(lookups.find(token_syllables(tokens)), len(units))
     regex_names = [regexes.names_for(t.text) for t in tokens]
@@ -185,6 +188,10 @@ def syllable_features(
                     f[f"lk[{offset}]:{name}"] = tag
         for name in regex_names[unit.token]:
             f[f"re:{name}"] = 1.0
+        if context_words:
+            for index, word in words.items():
+                if index != unit.token and not _DIGIT.search(word):
+                    f[f"{'<' if index < unit.token else '>'}:{word}"] = 1.0
         features.append(f)
     return features
 
@@ -284,6 +291,8 @@ class VietnameseCRFEntityExtractor(StoredComponent, EntityExtractorMixin):
             "tagging": "bilou",
             # entity types left to other extractors (e.g. regex-only dossier codes)
             "exclude_entities": [],
+            # each syllable also sees the words before and after it in the whole message
+            "context_words": False,
         }
 
     def __init__(
@@ -318,7 +327,9 @@ class VietnameseCRFEntityExtractor(StoredComponent, EntityExtractorMixin):
                 continue
             words.append([t.lemma for t in tokens])
             units = syllable_units(tokens)
-            features = syllable_features(tokens, units, form, self.lookups, self.regexes)
+            features = syllable_features(
+                tokens, units, form, self.lookups, self.regexes, self.config["context_words"]
+            )
             result.append((features, syllable_tags(units, entities, self.config["tagging"])))
         return result
 
@@ -394,7 +405,11 @@ class VietnameseCRFEntityExtractor(StoredComponent, EntityExtractorMixin):
             return []
         text = message.get(TEXT) or ""
         units = syllable_units(tokens)
-        self.tagger.set(syllable_features(tokens, units, text, self.lookups, self.regexes))
+        self.tagger.set(
+            syllable_features(
+                tokens, units, text, self.lookups, self.regexes, self.config["context_words"]
+            )
+        )
         tags = self.tagger.tag()
         confidences = [self.tagger.marginal(tag, i) for i, tag in enumerate(tags)]
         entities = decode(units, tags, confidences, text)
