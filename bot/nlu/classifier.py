@@ -64,7 +64,7 @@ def dense_matrix(messages: list[Message], width: int, attribute: str = TEXT) -> 
     for row, message in enumerate(messages):
         dense = message.get_dense_features(attribute)[1]
         if dense is not None and dense.features.shape[-1] == width:
-            out[row] = np.asarray(dense.features).reshape(-1)[:width]
+            out[row] = np.asarray(dense.features).reshape(-1)
     return out
 
 

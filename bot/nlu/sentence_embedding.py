@@ -17,7 +17,6 @@ both, and an unaccented message at run time looks like the unaccented copies it 
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 import numpy as np
@@ -34,12 +33,10 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.base import Fingerprinted
 from bot.nlu.text import strip_diacritics
-
-logger = logging.getLogger(__name__)
+from bot.nlu.tokenizer import MAX_CHARS
 
 # Feature attribute (training only): the embedding of the example typed without diacritics.
 UNACCENTED = "text_unaccented"
-MAX_CHARS = 2000  # as the tokenizer: longer messages are read from their beginning only
 
 
 def embedding_text(message: Message) -> str:
@@ -49,7 +46,8 @@ def embedding_text(message: Message) -> str:
         text = " ".join((t.get("norm") or t.text).replace("_", " ") for t in tokens)
     else:
         text = message.get(TEXT) or ""
-    # the C engine takes UTF-8: lone surrogates (possible in JSON input) become U+FFFD
+    # as the tokenizer, read long messages from their beginning only; the C engine takes UTF-8:
+    # lone surrogates (possible in JSON input) become U+FFFD
     text = text[:MAX_CHARS].encode("utf-8", "replace").decode("utf-8")
     return " ".join(text.lower().split())
 
