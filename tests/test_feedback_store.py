@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
@@ -16,6 +18,7 @@ from alembic.config import main as alembic_main
 from sqlalchemy import create_engine, inspect, text
 
 from bot.feedback import FeedbackFilter, FeedbackStore, ValidationError, migrate, schema
+from bot.feedback.db import retry_while_locked
 from bot.privacy import sender_key
 
 PG_ADMIN_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
@@ -483,6 +486,51 @@ def test_concurrent_start_ups_migrate_once(db_url: str) -> None:
         engine.dispose()
     assert {"feedback_response", "feedback_callback", "staff_user"} <= tables
     assert versions == [("0001_initial",)]
+
+
+def _hold_exclusive_lock(path: Path) -> sqlite3.Connection:
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("CREATE TABLE IF NOT EXISTS t (x)")
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("INSERT INTO t VALUES (1)")
+    return holder
+
+
+def test_locked_database_is_retried_until_free(tmp_path: Path) -> None:
+    # A connection without a busy handler fails at once while another holds the lock, as
+    # SQLite does in a few WAL transitions whatever the busy timeout: the retry waits it out.
+    holder = _hold_exclusive_lock(tmp_path / "x.db")
+    conn = sqlite3.connect(tmp_path / "x.db", timeout=0, check_same_thread=False)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        conn.execute("PRAGMA journal_mode=WAL")
+    releaser = threading.Timer(0.3, lambda: holder.execute("COMMIT"))
+    releaser.start()
+    started = time.monotonic()
+    mode = retry_while_locked(lambda: conn.execute("PRAGMA journal_mode=WAL").fetchone())
+    releaser.join()
+    assert mode == ("wal",)
+    assert time.monotonic() - started >= 0.25
+    conn.close()
+    holder.close()
+
+
+def test_lock_retry_gives_up_and_passes_other_errors_through(tmp_path: Path) -> None:
+    holder = _hold_exclusive_lock(tmp_path / "x.db")
+    conn = sqlite3.connect(tmp_path / "x.db", timeout=0)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        retry_while_locked(lambda: conn.execute("PRAGMA journal_mode=WAL"), seconds=0.3)
+    holder.execute("COMMIT")
+    holder.close()
+    calls = []
+
+    def broken() -> None:
+        calls.append(1)
+        conn.execute("SELECT * FROM no_such_table")
+
+    with pytest.raises(sqlite3.OperationalError, match="no such table"):
+        retry_while_locked(broken)
+    assert calls == [1]
+    conn.close()
 
 
 def test_database_constraints_back_up_validation(store: FeedbackStore) -> None:

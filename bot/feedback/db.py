@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -22,6 +25,10 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _PG_MIGRATION_LOCK = 7_202_511_25
 # Alembic keeps its migration context in module globals: one migration per process at a time.
 _PROCESS_LOCK = threading.Lock()
+# How long a start-up keeps retrying when SQLite answers "database is locked" without waiting.
+BUSY_RETRY_SECONDS = 30.0
+
+T = TypeVar("T")
 
 
 def database_url(url: str | None = None) -> str:
@@ -46,7 +53,9 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
             cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
+            # Switching to WAL (or opening while the last connection of another process is
+            # cleaning the WAL up) can fail at once, busy timeout or not: retry it.
+            retry_while_locked(lambda: cursor.execute("PRAGMA journal_mode=WAL"))
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
@@ -55,6 +64,32 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, future=True, **kwargs)
+
+
+def is_locked_error(exc: BaseException) -> bool:
+    """Whether an error is SQLite's "database is locked" / "busy" (worth retrying)."""
+    message = str(exc).lower()
+    return "database is locked" in message or "database is busy" in message
+
+
+def retry_while_locked(action: Callable[[], T], seconds: float | None = None) -> T:
+    """Run ``action``; while it fails with SQLite's "database is locked", back off and retry.
+
+    SQLite's busy timeout covers most lock waits, but not all: a few WAL transitions report
+    SQLITE_BUSY without calling the busy handler. Other errors, and the last failure after
+    ``seconds`` (default BUSY_RETRY_SECONDS), are raised.
+    """
+    deadline = time.monotonic() + (BUSY_RETRY_SECONDS if seconds is None else seconds)
+    delay = 0.05
+    while True:
+        try:
+            return action()
+        except (sqlite3.OperationalError, OperationalError) as exc:
+            if not is_locked_error(exc) or time.monotonic() + delay > deadline:
+                raise
+            log.info("feedback database busy; retrying in %.2f s", delay)
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
 
 
 def alembic_config(url: str | None = None) -> Config:
@@ -72,7 +107,7 @@ def migrate(url: str | None = None) -> None:
     engine = make_engine(url)
     try:
         with _PROCESS_LOCK:
-            _upgrade_with_retry(engine)
+            retry_while_locked(lambda: _upgrade_with_retry(engine))
     finally:
         engine.dispose()
 
@@ -82,7 +117,9 @@ def _upgrade_with_retry(engine: Engine) -> None:
         try:
             _upgrade(engine)
             return
-        except (OperationalError, ProgrammingError):
+        except (OperationalError, ProgrammingError) as exc:
+            if is_locked_error(exc):
+                raise  # waiting, not a race: retry_while_locked backs off
             # Another process created the tables between our check and our CREATE (SQLite has
             # no advisory lock): the next attempt sees its alembic_version and does nothing.
             if attempt == 2:
