@@ -67,9 +67,10 @@ VERBS_BEFORE_PROCEDURE = {"làm", "xin", "nộp", "cấp", "đổi", "rút", "h�
 # Words that are correct without any diacritics: toneless syllables, abbreviations, loanwords.
 # An example written entirely in ASCII may only use these (plus numbers and codes).
 ASCII_WORDS = frozenset(
-    ["a", "ad", "alo", "anh", "bye", "cccd", "cho", "con", "e", "em", "free", "gks", "help"]
-    + ["hello", "helo", "hi", "k", "khai", "ko", "me", "menu", "nha", "no", "nope", "ok", "oke"]
-    + ["okela", "otp", "rate", "sao", "see", "sdt", "sinh", "thank", "thanks", "tks", "u", "uk"]
+    ["a", "ad", "alo", "anh", "back", "bye", "cccd", "cho", "comment", "con", "e", "em", "free"]
+    + ["gks", "good", "goodbye", "help", "hello", "helo", "hi", "k", "khai", "ko", "me", "menu"]
+    + ["morning", "much", "next", "nha", "no", "nope", "ok", "oke", "okela", "otp", "rate", "sao"]
+    + ["see", "sdt", "sinh", "skip", "so", "start", "thank", "thanks", "tks", "u", "uk", "xong"]
     + ["yes", "you"]
 )
 
