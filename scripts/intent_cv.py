@@ -16,7 +16,6 @@ entities, no fallback threshold. Use `make eval` for the real thing.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 from collections import Counter
 from pathlib import Path
@@ -30,9 +29,14 @@ from sklearn.model_selection import StratifiedKFold
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from rasa.nlu.constants import TOKENS_NAMES  # noqa: E402
+from rasa.shared.nlu.constants import ENTITIES, TEXT  # noqa: E402
+from rasa.shared.nlu.training_data.message import Message  # noqa: E402
+
+from bot.nlu.classifier import _view_vectorizer, entity_view  # noqa: E402
 from bot.nlu.evaluate import load_nlu, quiet_rasa  # noqa: E402
 from bot.nlu.segment import build_lexicon  # noqa: E402
-from bot.nlu.sentence_embedding import Encoder  # noqa: E402
+from bot.nlu.sentence_embedding import Encoder, embedding_text  # noqa: E402
 from bot.nlu.text import strip_diacritics  # noqa: E402
 from bot.nlu.tokenizer import tokens_for  # noqa: E402
 
@@ -53,26 +57,17 @@ def embed_cached(texts: list[str], cache: Path) -> np.ndarray:
     return np.stack([known[t] for t in texts])
 
 
-def features(examples: list[dict], lexicon: dict) -> tuple[list[str], list[str], list[str]]:
-    """Lemma text, entity view and embedding text of each example."""
+def features(examples: list[Message], lexicon: dict) -> tuple[list[str], list[str], list[str]]:
+    """Lemma text, entity view and embedding text of each example (tokenized as in training)."""
     lemmas, views, norms = [], [], []
-    for ex in examples:
-        text, entities = ex["text"], ex["entities"]
+    for example in examples:
+        entities = example.get(ENTITIES) or []
         bounds = {e["start"] for e in entities} | {e["end"] for e in entities}
-        tokens = tokens_for(text, bounds or None, lexicon)
+        tokens = tokens_for(example.get(TEXT), bounds or None, lexicon)
+        example.set(TOKENS_NAMES[TEXT], tokens)
         lemmas.append(" ".join(t.lemma.lower() for t in tokens))
-        words: list[str] = []
-        last = None
-        for t in tokens:
-            ent = next((e for e in entities if e["start"] < t.end and t.start < e["end"]), None)
-            if ent is None:
-                words.append(t.lemma.replace(" ", "_").lower())
-            elif ent is not last:
-                words.append(f"ENT:{ent['entity']}")
-            last = ent
-        views.append(" ".join(words))
-        norm = " ".join((t.get("norm") or t.text).replace("_", " ") for t in tokens)
-        norms.append(" ".join(norm.lower().split()))
+        views.append(entity_view(example))
+        norms.append(embedding_text(example))
     return lemmas, views, norms
 
 
@@ -87,37 +82,39 @@ def main() -> int:
 
     quiet_rasa()
     data = load_nlu(str(ROOT / "config.yml"), [str(ROOT / "nlu_data")])
-    examples = [
-        {"text": m.get("text"), "intent": m.get("intent"), "entities": m.get("entities") or []}
-        for m in data.training_examples
-        if m.get("intent") and m.get("text")
-    ]
-    lexicon = build_lexicon(e["text"] for e in examples)
-    lemmas, views, norms = features(examples, lexicon)
-    cache = ROOT / "var" / "embedding_cache.npz"
-    emb = embed_cached(norms, cache)
-    emb_plain = embed_cached([strip_diacritics(t) for t in norms], cache)
-    y = np.asarray([e["intent"] for e in examples])
+    examples = [m for m in data.training_examples if m.get("intent") and m.get(TEXT)]
+    texts = [m.get(TEXT) for m in examples]
+    lemmas, views, norms = features(examples, build_lexicon(texts))
+    plain = [strip_diacritics(t) for t in norms]
+    vectors = embed_cached(norms + plain, ROOT / "var" / "embedding_cache.npz")
+    emb, emb_plain = vectors[: len(norms)], vectors[len(norms) :]
+    y = np.asarray([m.get("intent") for m in examples])
 
+    # the featurizers of config.yml: word uni- and bigrams and char_wb 2-5-grams of the lemmas
     word = CountVectorizer(ngram_range=(1, 2), token_pattern=r"\S+", lowercase=False)  # noqa: S106
     char = CountVectorizer(analyzer="char_wb", ngram_range=(2, 5), lowercase=False)
-    view = CountVectorizer(ngram_range=(1, 2), token_pattern=r"\S+", lowercase=False)  # noqa: S106
+    view = _view_vectorizer()
+    fitted: dict[str, TfidfTransformer] = {}
 
-    def matrix(idx: np.ndarray, fit: bool, plain: bool = False) -> scipy.sparse.csr_matrix:
-        parts = []
-        for vec, texts in ((word, lemmas), (char, lemmas), (view, views)):
-            rows = [texts[i] for i in idx]
-            counts = vec.fit_transform(rows) if fit else vec.transform(rows)
-            parts.append(counts)
-        sparse = scipy.sparse.hstack(parts[:2], format="csr")
+    def matrix(idx: np.ndarray, fit: bool, unaccented: bool = False) -> scipy.sparse.csr_matrix:
+        lemma_rows, view_rows = [lemmas[i] for i in idx], [views[i] for i in idx]
         if fit:
-            matrix.tfidf = TfidfTransformer(sublinear_tf=True).fit(sparse)  # type: ignore[attr-defined]
-            matrix.vtfidf = TfidfTransformer(sublinear_tf=True).fit(parts[2])  # type: ignore[attr-defined]
-        dense = (emb_plain if plain else emb)[idx] * args.dense_weight
+            sparse = scipy.sparse.hstack(
+                [word.fit_transform(lemma_rows), char.fit_transform(lemma_rows)], format="csr"
+            )
+            counts = view.fit_transform(view_rows)
+            fitted["text"] = TfidfTransformer(sublinear_tf=True).fit(sparse)
+            fitted["view"] = TfidfTransformer(sublinear_tf=True).fit(counts)
+        else:
+            sparse = scipy.sparse.hstack(
+                [word.transform(lemma_rows), char.transform(lemma_rows)], format="csr"
+            )
+            counts = view.transform(view_rows)
+        dense = (emb_plain if unaccented else emb)[idx] * args.dense_weight
         return scipy.sparse.hstack(
             [
-                matrix.tfidf.transform(sparse),  # type: ignore[attr-defined]
-                matrix.vtfidf.transform(parts[2]),  # type: ignore[attr-defined]
+                fitted["text"].transform(sparse),
+                fitted["view"].transform(counts),
                 scipy.sparse.csr_matrix(dense),
             ],
             format="csr",
@@ -129,8 +126,8 @@ def main() -> int:
     folds = StratifiedKFold(args.folds, shuffle=True, random_state=13)
     for k, (train, test) in enumerate(folds.split(np.zeros(len(y)), y)):
         X = matrix(train, fit=True)
-        accented = np.asarray([i for i in train if strip_diacritics(norms[i]) != norms[i]])
-        X = scipy.sparse.vstack([X, matrix(accented, fit=False, plain=True)], format="csr")
+        accented = np.asarray([i for i in train if plain[i] != norms[i]])
+        X = scipy.sparse.vstack([X, matrix(accented, fit=False, unaccented=True)], format="csr")
         labels = np.concatenate([y[train], y[accented]])
         model = LogisticRegression(C=args.C, max_iter=1000, class_weight="balanced")
         model.fit(X, labels)
@@ -150,16 +147,14 @@ def main() -> int:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as f:
-        f.write("label\tpredicted\tp_pred\tp_label\ttext\tid\n")
+        f.write("label\tpredicted\tp_pred\tp_label\ttext\n")
         for i in order:
-            digest = hashlib.sha1(examples[i]["text"].encode()).hexdigest()[:8]
             f.write(
-                f"{y[i]}\t{predicted[i]}\t{confidence[i]:.2f}\t{label_prob[i]:.2f}\t"
-                f"{examples[i]['text']}\t{digest}\n"
+                f"{y[i]}\t{predicted[i]}\t{confidence[i]:.2f}\t{label_prob[i]:.2f}\t{texts[i]}\n"
             )
     print(f"{len(wrong)} disagreements written to {out} (first {args.top} most confident:)")
     for i in order[: args.top]:
-        print(f"{y[i]:>22} -> {predicted[i]:<22} {confidence[i]:.2f}  {examples[i]['text']}")
+        print(f"{y[i]:>22} -> {predicted[i]:<22} {confidence[i]:.2f}  {texts[i]}")
     return 0
 
 

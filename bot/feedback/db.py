@@ -67,9 +67,8 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
 
 
 def is_locked_error(exc: BaseException) -> bool:
-    """Whether an error is SQLite's "database is locked" / "busy" (worth retrying)."""
-    message = str(exc).lower()
-    return "database is locked" in message or "database is busy" in message
+    """Whether an error is SQLite's "database is locked" (SQLITE_BUSY: worth retrying)."""
+    return "database is locked" in str(exc).lower()
 
 
 def retry_while_locked(action: Callable[[], T], seconds: float | None = None) -> T:
