@@ -10,7 +10,8 @@ disagreement is often a labelling mistake or a near-twin labelled differently; r
 against the boundary rules before changing anything. Embeddings are cached under var/.
 
 The figures printed (out-of-fold accuracy) approximate the classifier alone: no CRF, gold
-entities, no fallback threshold. Use `make eval` for the real thing.
+entities, no fallback threshold. Use `make eval` for the real thing. The held-out messages of
+`make eval` (tests/data/nlu_heldout.txt) are left out unless --include-heldout is given.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse
+import yaml
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
@@ -33,8 +35,8 @@ from rasa.nlu.constants import TOKENS_NAMES  # noqa: E402
 from rasa.shared.nlu.constants import ENTITIES, TEXT  # noqa: E402
 from rasa.shared.nlu.training_data.message import Message  # noqa: E402
 
-from bot.nlu.classifier import _view_vectorizer, entity_view  # noqa: E402
-from bot.nlu.evaluate import load_nlu, quiet_rasa  # noqa: E402
+from bot.nlu.classifier import LinearIntentClassifier, _view_vectorizer, entity_view  # noqa: E402
+from bot.nlu.evaluate import HELDOUT_FILE, group_key, load_nlu, quiet_rasa, read_heldout  # noqa: E402
 from bot.nlu.segment import build_lexicon  # noqa: E402
 from bot.nlu.sentence_embedding import Encoder, embedding_text  # noqa: E402
 from bot.nlu.text import strip_diacritics  # noqa: E402
@@ -71,18 +73,38 @@ def features(examples: list[Message], lexicon: dict) -> tuple[list[str], list[st
     return lemmas, views, norms
 
 
+def classifier_settings() -> dict:
+    """C, solver and dense weight of the intent classifier, as config.yml sets them."""
+    config = yaml.safe_load((ROOT / "config.yml").read_text("utf-8"))
+    entry = next(
+        c for c in config["pipeline"] if c["name"].endswith("classifier.LinearIntentClassifier")
+    )
+    return {**LinearIntentClassifier.get_default_config(), **entry}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--top", type=int, default=200)
-    parser.add_argument("--C", type=float, default=300.0)
-    parser.add_argument("--dense-weight", type=float, default=2.0)
+    settings = classifier_settings()
+    parser.add_argument("--C", type=float, default=settings["C"])
+    parser.add_argument("--solver", default=settings["solver"])
+    parser.add_argument("--dense-weight", type=float, default=settings["dense_weight"])
     parser.add_argument("--out", default=str(ROOT / "var" / "intent_cv.tsv"))
+    parser.add_argument(
+        "--include-heldout",
+        action="store_true",
+        help="also predict the held-out messages of `make eval` (by default they are left out, "
+        "so that reviewing mistakes never steers new data towards the test set)",
+    )
     args = parser.parse_args()
 
     quiet_rasa()
     data = load_nlu(str(ROOT / "config.yml"), [str(ROOT / "nlu_data")])
     examples = [m for m in data.training_examples if m.get("intent") and m.get(TEXT)]
+    if not args.include_heldout and HELDOUT_FILE.exists():
+        heldout = read_heldout(HELDOUT_FILE)
+        examples = [m for m in examples if group_key(m.get(TEXT)) not in heldout]
     texts = [m.get(TEXT) for m in examples]
     lemmas, views, norms = features(examples, build_lexicon(texts))
     plain = [strip_diacritics(t) for t in norms]
@@ -129,7 +151,9 @@ def main() -> int:
         accented = np.asarray([i for i in train if plain[i] != norms[i]])
         X = scipy.sparse.vstack([X, matrix(accented, fit=False, unaccented=True)], format="csr")
         labels = np.concatenate([y[train], y[accented]])
-        model = LogisticRegression(C=args.C, max_iter=1000, class_weight="balanced")
+        model = LogisticRegression(
+            C=args.C, solver=args.solver, max_iter=1000, class_weight="balanced"
+        )
         model.fit(X, labels)
         proba = model.predict_proba(matrix(test, fit=False))
         classes = list(model.classes_)

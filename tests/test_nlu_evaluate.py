@@ -9,7 +9,18 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu import metrics
-from bot.nlu.evaluate import group_key, held_out, split_indices, split_training_data, write_section
+from bot.nlu.evaluate import (
+    HELDOUT_FILE,
+    ROOT,
+    frozen_split_indices,
+    group_key,
+    held_out,
+    read_heldout,
+    split_indices,
+    split_training_data,
+    write_heldout,
+    write_section,
+)
 
 # --- entities ----------------------------------------------------------------------------------
 
@@ -219,6 +230,37 @@ def test_regex_and_lookup_entries_stay_out_of_the_test_part() -> None:
     # the held-out records keep the annotated spans
     records = {r.text: r for r in held_out(data)}
     assert records["tra mã 000.00.01.H26-250708-0003"].entities == (("dossier_code", 7, 32),)
+
+
+def test_frozen_heldout_round_trips_and_keeps_its_messages_when_data_grows(tmp_path) -> None:
+    intents, texts = _data()
+    _, test = split_indices(intents, texts, 0.2, seed=42)
+    path = tmp_path / "heldout.txt"
+    assert write_heldout(path, [texts[i] for i in test], "drawn for a test\nsecond line") == 7
+    assert path.read_text("utf-8").startswith("# drawn for a test\n# second line\n")
+    keys = read_heldout(path)
+    assert frozen_split_indices(intents, texts, keys) == split_indices(intents, texts, 0.2, 42)
+    # new examples (and a relabelled one) do not move held-out messages, and a retyped copy
+    # of a held-out message (no diacritics, other case) is held out with it
+    grown_intents = intents + ["greet"] * 30 + ["ask_fee"]
+    grown_texts = texts + [f"câu mới {i}" for i in range(30)] + [texts[test[0]].upper()]
+    grown_intents[test[1]] = "thank"
+    train2, test2 = frozen_split_indices(grown_intents, grown_texts, keys)
+    assert [grown_texts[i] for i in test2] == [texts[i] for i in test] + [grown_texts[-1]]
+    assert grown_intents[test[1]] == "thank" and test[1] in test2
+    assert sorted(train2 + test2) == list(range(len(grown_texts)))
+
+
+def test_the_repository_heldout_file_matches_nlu_data() -> None:
+    # every frozen key still names an example: dropping or rephrasing a held-out message
+    # silently shrinks the yardstick, so it must be a deliberate, visible change
+    from bot.nlu.evaluate import load_nlu
+
+    data = load_nlu(str(ROOT / "config.yml"), [str(ROOT / "nlu_data")])
+    found = {group_key(m.get("text") or "") for m in data.training_examples if m.get("intent")}
+    keys = read_heldout(HELDOUT_FILE)
+    assert len(keys) > 1000
+    assert keys - found == set()
 
 
 # --- report file -------------------------------------------------------------------------------

@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parents[2]
 MIN_EXAMPLES = 5  # intents with fewer examples stay entirely in training
+# The held-out messages, frozen: one ``group_key`` per line (see ``write_heldout``).
+HELDOUT_FILE = ROOT / "tests" / "data" / "nlu_heldout.txt"
 WARMUP_MESSAGES = 3
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -139,20 +141,62 @@ def split_indices(
     return train, sorted(test_set)
 
 
+def frozen_split_indices(
+    intents: Sequence[str | None], texts: Sequence[str], keys: set[str]
+) -> tuple[list[int], list[int]]:
+    """Indices of the training and test examples: test are those whose ``group_key`` is listed.
+
+    A frozen list keeps the held-out part fixed while examples are added, relabelled or
+    rephrased elsewhere, so figures before and after a data change compare the same messages.
+    A new example that is a near-duplicate of a held-out one lands in the test part with it.
+    """
+    if len(intents) != len(texts):
+        raise ValueError("intents and texts differ in length")
+    test = [
+        i
+        for i, (intent, text) in enumerate(zip(intents, texts, strict=True))
+        if intent and group_key(text) in keys
+    ]
+    test_set = set(test)
+    return [i for i in range(len(intents)) if i not in test_set], test
+
+
+def read_heldout(path: Path) -> set[str]:
+    """The group keys listed in a held-out file (``#`` starts a comment line)."""
+    lines = path.read_text("utf-8").splitlines()
+    return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+
+
+def write_heldout(path: Path, texts: Sequence[str], header: str) -> int:
+    """Write the group keys of ``texts`` as a held-out file; returns the number of keys."""
+    keys = sorted({group_key(t) for t in texts})
+    comments = "".join(f"# {line}\n" for line in header.splitlines())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(comments + "".join(f"{k}\n" for k in keys), "utf-8")
+    return len(keys)
+
+
 def split_training_data(
-    data: TrainingData, test_fraction: float, seed: int, min_examples: int = MIN_EXAMPLES
+    data: TrainingData,
+    test_fraction: float,
+    seed: int,
+    min_examples: int = MIN_EXAMPLES,
+    heldout: set[str] | None = None,
 ) -> tuple[TrainingData, TrainingData]:
-    """Training and test parts; regex, lookup and synonym entries only in the training part."""
+    """Training and test parts; regex, lookup and synonym entries only in the training part.
+
+    With ``heldout`` (group keys), the test part is the examples listed there; otherwise a
+    stratified random split by ``seed``.
+    """
     from rasa.shared.nlu.training_data.training_data import TrainingData
 
     examples = data.training_examples
-    train_idx, test_idx = split_indices(
-        [m.get("intent") for m in examples],
-        [m.get("text") or "" for m in examples],
-        test_fraction,
-        seed,
-        min_examples,
-    )
+    intents = [m.get("intent") for m in examples]
+    texts = [m.get("text") or "" for m in examples]
+    if heldout is not None:
+        train_idx, test_idx = frozen_split_indices(intents, texts, heldout)
+    else:
+        train_idx, test_idx = split_indices(intents, texts, test_fraction, seed, min_examples)
     train = TrainingData(
         [examples[i] for i in train_idx],
         entity_synonyms=data.entity_synonyms,
@@ -566,6 +610,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data", default="nlu_data", help="Rasa training data directory")
     parser.add_argument("--config", default="config.yml", help="pipeline config")
     parser.add_argument("--out", help="Markdown file to update (default: print)")
+    parser.add_argument(
+        "--heldout",
+        default=str(HELDOUT_FILE.relative_to(ROOT)),
+        help="file of frozen held-out group keys (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--resplit",
+        action="store_true",
+        help="ignore the held-out file: split at random (--test-fraction, --seed) instead",
+    )
+    parser.add_argument(
+        "--write-heldout",
+        action="store_true",
+        help="draw a random split (--test-fraction, --seed), write its test part to the "
+        "held-out file and stop",
+    )
     parser.add_argument("--test-fraction", type=float, default=0.2)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument(
@@ -598,12 +658,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         source = f"train `{args.external[0]}`, test `{args.external[1]}`"
     else:
         data = load_nlu(args.config, [args.data])
-        train, test = split_training_data(data, args.test_fraction, args.seed)
-        section = "eval"
-        source = (
+        heldout_path = Path(args.heldout)
+        random_split = (
             f"`{args.data}` split {1 - args.test_fraction:.0%}/{args.test_fraction:.0%} "
             f"by intent, seed {args.seed}"
         )
+        if args.write_heldout:
+            _, test = split_training_data(data, args.test_fraction, args.seed)
+            texts = [m.get("text") or "" for m in test.training_examples]
+            header = (
+                "Held-out NLU messages for `make eval`, never trained on: one group key per line\n"
+                "(bot.nlu.evaluate.group_key: lower case, no diacritics or punctuation).\n"
+                f"Drawn on {datetime.now():%Y-%m-%d} from {random_split.replace('`', '')}.\n"
+                "Regenerate only on purpose: figures are comparable only on the same list."
+            )
+            count = write_heldout(heldout_path, texts, header)
+            print(f"wrote {count} held-out keys to {heldout_path}")
+            return 0
+        if args.resplit or not heldout_path.exists():
+            train, test = split_training_data(data, args.test_fraction, args.seed)
+            source = random_split
+        else:
+            keys = read_heldout(heldout_path)
+            train, test = split_training_data(data, 0.2, 0, heldout=keys)
+            found = {group_key(m.get("text") or "") for m in test.training_examples}
+            source = f"`{args.data}`, held-out messages frozen in `{args.heldout}`"
+            if missing := len(keys - found):
+                source += f" ({missing} of its {len(keys)} keys no longer match an example)"
+        section = "eval"
     quiet_rasa()
     with tempfile.TemporaryDirectory(prefix="nlu-eval-") as tmp:
         result = evaluate(train, test, args.config, Path(tmp))
