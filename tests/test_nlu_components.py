@@ -172,7 +172,8 @@ def test_entity_view_counts_a_partly_covered_token_in_the_entity() -> None:
     assert entity_view(message_with(text, [("procedure", "tục khai sinh")])) == "ENT:procedure"
 
 
-def test_the_classifier_state_survives_saving_and_loading(tmp_path) -> None:
+@pytest.mark.parametrize("solver", ["lbfgs", "liblinear"])
+def test_the_classifier_state_survives_saving_and_loading(tmp_path, solver: str) -> None:
     import numpy as np
     import scipy.sparse
     from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
@@ -194,7 +195,9 @@ def test_the_classifier_state_survives_saving_and_loading(tmp_path) -> None:
     X = scipy.sparse.hstack(
         [state["tfidf"].transform(counts), state["view_tfidf"].transform(view_counts)]
     )
-    state["model"] = LogisticRegression(C=100).fit(X, labels)
+    # liblinear is one-vs-rest: its probabilities are normalised sigmoids, not a softmax, so
+    # the loaded model must know which solver fitted it
+    state["model"] = LogisticRegression(C=100, solver=solver).fit(X, labels)
     save_state(state, tmp_path)
     assert not list(tmp_path.glob("*.pkl"))
     loaded = load_state(tmp_path)
