@@ -9,10 +9,13 @@ in the PyPI wheel with a small C engine, so nothing is downloaded at run time an
 framework is loaded. About 10 ms per message on one core.
 
 What is embedded is the normalised message (abbreviations expanded, tone marks unified: the
-tokens' ``norm``), lower-cased. The encoder reads Vietnamese typed without diacritics less well
-than accented text, so in training each accented example also gets the embedding of its
+tokens' ``norm``), lower-cased; for a message typed without any diacritics, the accented form
+the tokenizer restored from its training examples (``restored``, see bot.nlu.restore).
+
+The encoder reads Vietnamese typed without diacritics less well than accented text, and
+restoration is not perfect, so in training each accented example also gets the embedding of its
 unaccented form (a sentence feature of the attribute ``UNACCENTED``): the classifier learns from
-both, and an unaccented message at run time looks like the unaccented copies it was trained on.
+both, and sees an unaccented message at run time through the restored or the unaccented form.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.base import Fingerprinted
 from bot.nlu.text import strip_diacritics
-from bot.nlu.tokenizer import MAX_CHARS
+from bot.nlu.tokenizer import MAX_CHARS, RESTORED
 
 # Feature attribute (training only): the embedding of the example typed without diacritics.
 UNACCENTED = "text_unaccented"
@@ -43,7 +46,10 @@ def embedding_text(message: Message) -> str:
     """The normalised, lower-cased text of a message, from its tokens (else its raw text)."""
     tokens = message.get(TOKENS_NAMES[TEXT]) or []
     if tokens:
-        text = " ".join((t.get("norm") or t.text).replace("_", " ") for t in tokens)
+        # a message typed without diacritics is read with the marks the tokenizer restored
+        text = " ".join(
+            (t.get(RESTORED) or t.get("norm") or t.text).replace("_", " ") for t in tokens
+        )
     else:
         text = message.get(TEXT) or ""
     # as the tokenizer, read long messages from their beginning only; the C engine takes UTF-8:

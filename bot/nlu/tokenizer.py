@@ -22,9 +22,14 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.base import Fingerprinted, read_state, write_state
+from bot.nlu.restore import DiacriticRestorer
 from bot.nlu.segment import Lexicon, Word, build_lexicon, segment, split_at
+from bot.nlu.text import has_diacritics, syllables
 
 LEXICON_FILE = "lexicon.json"
+RESTORER_FILE = "restorer.json"
+# token data: the accented form guessed for a message typed without any diacritics
+RESTORED = "restored"
 
 
 def training_lexicon(training_data: TrainingData) -> Lexicon:
@@ -35,6 +40,25 @@ def training_lexicon(training_data: TrainingData) -> Lexicon:
 
 
 MAX_CHARS = 2000  # longer messages are understood from their beginning only
+
+
+def training_restorer(training_data: TrainingData) -> DiacriticRestorer:
+    """Syllable bigrams of the NLU examples, for restoring diacritics (see bot.nlu.restore)."""
+    return DiacriticRestorer.from_sentences(
+        [s.text for s in syllables(e.get(TEXT)[:MAX_CHARS])]
+        for e in training_data.nlu_examples
+        if isinstance(e.get(TEXT), str)
+    )
+
+
+def add_restored(tokens: list[Token], restorer: DiacriticRestorer) -> None:
+    """Set each token's ``restored`` form (``norm`` with diacritics put back)."""
+    pieces = [(t.get("norm") or t.text.lower()).split("_") for t in tokens]
+    restored = restorer.restore([p for piece in pieces for p in piece])
+    index = 0
+    for token, piece in zip(tokens, pieces, strict=True):
+        token.set(RESTORED, "_".join(restored[index : index + len(piece)]))
+        index += len(piece)
 
 
 def word_to_token(text: str, word: Word) -> Token:
@@ -71,11 +95,13 @@ class VietnameseTokenizer(Fingerprinted, Tokenizer):
         model_storage: ModelStorage | None = None,
         resource: Resource | None = None,
         lexicon: Lexicon | None = None,
+        restorer: DiacriticRestorer | None = None,
     ) -> None:
         super().__init__(config)
         self._model_storage = model_storage
         self._resource = resource
         self.lexicon: Lexicon = lexicon or {}
+        self.restorer = restorer
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -105,6 +131,8 @@ class VietnameseTokenizer(Fingerprinted, Tokenizer):
         self.lexicon = training_lexicon(training_data)
         entries = [[list(key), count] for key, count in sorted(self.lexicon.items())]
         write_state(self._model_storage, self._resource, LEXICON_FILE, entries)
+        self.restorer = training_restorer(training_data)
+        write_state(self._model_storage, self._resource, RESTORER_FILE, self.restorer.to_state())
         return self._resource
 
     @classmethod
@@ -118,13 +146,18 @@ class VietnameseTokenizer(Fingerprinted, Tokenizer):
     ) -> VietnameseTokenizer:
         entries = read_state(model_storage, resource, LEXICON_FILE) or []
         lexicon = {tuple(key): int(count) for key, count in entries}
-        return cls(config, model_storage, resource, lexicon)
+        restorer_state = read_state(model_storage, resource, RESTORER_FILE)
+        restorer = DiacriticRestorer.from_state(restorer_state) if restorer_state else None
+        return cls(config, model_storage, resource, lexicon, restorer)
 
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
         text = message.get(attribute)
         if not isinstance(text, str):
             return []
-        return tokens_for(text, lexicon=self.lexicon)
+        tokens = tokens_for(text, lexicon=self.lexicon)
+        if self.restorer is not None and tokens and not has_diacritics(text):
+            add_restored(tokens, self.restorer)
+        return tokens
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Tokenize, splitting tokens so annotated entities start and end on token edges."""
