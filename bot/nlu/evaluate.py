@@ -680,7 +680,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             source = random_split
         else:
             keys = read_heldout(heldout_path)
-            train, test = split_training_data(data, 0.2, 0, heldout=keys)
+            train, test = split_training_data(data, args.test_fraction, args.seed, heldout=keys)
             found = {group_key(m.get("text") or "") for m in test.training_examples}
             source = f"`{args.data}`, held-out messages frozen in `{args.heldout}`"
             if missing := len(keys - found):

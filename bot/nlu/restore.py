@@ -40,6 +40,8 @@ class DiacriticRestorer:
             plain = strip_diacritics(syllable)
             self.candidates.setdefault(plain, []).append(syllable)
             self.plain_counts[plain] += count
+        # the Viterbi search asks for these once per pair of neighbouring candidates
+        self.unigram_p = {syllable: self._unigram(syllable) for syllable in unigrams}
 
     @classmethod
     def from_sentences(cls, sentences: Iterable[Sequence[str]]) -> DiacriticRestorer:
@@ -72,7 +74,8 @@ class DiacriticRestorer:
         return (self.unigrams[syllable] + 0.01) / (self.plain_counts[plain] + 0.01 * options)
 
     def _log_p(self, previous: str, syllable: str) -> float:
-        backoff = self.smoothing * self._unigram(syllable)
+        unigram = self.unigram_p.get(syllable)
+        backoff = self.smoothing * (self._unigram(syllable) if unigram is None else unigram)
         seen = self.bigrams[previous, syllable]
         return math.log((seen + backoff) / (self.unigrams[previous] + self.smoothing))
 
