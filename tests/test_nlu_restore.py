@@ -54,6 +54,18 @@ def test_marked_unknown_and_empty_input_are_kept() -> None:
     assert DiacriticRestorer.from_sentences([]).restore(["toi"]) == ["toi"]
 
 
+def test_the_end_of_a_message_is_a_probability_not_a_bonus_for_rare_syllables() -> None:
+    r = restorer()
+    # P(end | syllable) <= 1 for every syllable; the end marker used to get a back-off far
+    # above 1, which rewarded ending on a rarely seen syllable
+    assert all(r._log_p(syllable, "</s>") <= 0.0 for syllable in r.unigrams)
+    # "ma" ends a message: "mà" (often seen, and seen ending messages) beats the rare "mả"
+    common = DiacriticRestorer.from_sentences(
+        [["tôi", "hỏi", "mà"]] * 3 + [["mà", "tôi", "hỏi"]] * 3 + [["mả", "tổ"]]
+    )
+    assert common.restore(["xin", "ma"]) == ["xin", "mà"]
+
+
 def test_state_round_trips_through_json() -> None:
     r = restorer()
     state = json.loads(json.dumps(r.to_state(), ensure_ascii=False))

@@ -26,7 +26,7 @@ class DiacriticRestorer:
     """Syllable bigram model over normalised, lower-case syllables."""
 
     def __init__(
-        self, unigrams: Counter[str], bigrams: Counter[tuple[str, str]], smoothing: float = 0.5
+        self, unigrams: Counter[str], bigrams: Counter[tuple[str, str]], smoothing: float = 0.1
     ) -> None:
         self.unigrams = unigrams
         self.bigrams = bigrams
@@ -69,6 +69,8 @@ class DiacriticRestorer:
 
     def _unigram(self, syllable: str) -> float:
         """P(syllable | its letters without marks), lightly smoothed."""
+        if syllable in (START, END):
+            return 1.0  # the only option for its "letters"
         plain = strip_diacritics(syllable)
         options = max(1, len(self.candidates.get(plain, ())))
         return (self.unigrams[syllable] + 0.01) / (self.plain_counts[plain] + 0.01 * options)
