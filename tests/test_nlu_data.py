@@ -2,13 +2,15 @@
 
 The data is loaded the way ``rasa train`` loads it: every NLU file under nlu_data/ read with
 Rasa's ``load_data`` and merged. Because Rasa silently drops exact duplicates, the YAML files are
-also read raw to find them.
+also read raw to find them. ``NLU_DATA_DIR`` points the checks at another copy of the data
+(scripts/nlu_candidates.py runs them on nlu_data/ with candidate examples merged in).
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -25,7 +27,7 @@ from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = ROOT / "nlu_data"
+DATA_DIR = Path(os.environ.get("NLU_DATA_DIR") or ROOT / "nlu_data")
 LOOKUP_FILE = DATA_DIR / "nlu" / "lookup_commune.yml"
 SCRIPT = ROOT / "scripts" / "gen_commune_lookup.py"
 
