@@ -3,11 +3,12 @@
     .venv/bin/python scripts/intent_cv.py [--folds 5] [--top 200] [--out var/intent_cv.tsv]
 
 Rebuilds the intent classifier's features outside Rasa (lemma word n-grams, character n-grams,
-the entity-type view from the annotations, the sentence embedding and its unaccented copy),
-predicts every example with a model that never saw it (k-fold), and lists the examples whose
-predicted intent differs from their label, the most confident disagreements first. A confident
-disagreement is often a labelling mistake or a near-twin labelled differently; review each one
-against the boundary rules before changing anything. Embeddings are cached under var/.
+the entity-type view from the annotations, the sentence embedding and, when config.yml asks for
+it, its unaccented copy), predicts every example with a model that never saw it (k-fold), and
+lists the examples whose predicted intent differs from their label, the most confident
+disagreements first. A confident disagreement is often a labelling mistake or a near-twin
+labelled differently; review each one against the boundary rules before changing anything.
+Embeddings are cached under var/.
 
 The figures printed (out-of-fold accuracy) approximate the classifier alone: no CRF, gold
 entities, no fallback threshold. Use `make eval` for the real thing. The held-out messages of
@@ -74,12 +75,19 @@ def features(examples: list[Message], lexicon: dict) -> tuple[list[str], list[st
 
 
 def classifier_settings() -> dict:
-    """C, solver and dense weight of the intent classifier, as config.yml sets them."""
+    """C, solver and dense weight of the intent classifier, as config.yml sets them, and
+    whether the sentence embedding adds unaccented training copies (``augment_unaccented``)."""
     config = yaml.safe_load((ROOT / "config.yml").read_text("utf-8"))
-    entry = next(
-        c for c in config["pipeline"] if c["name"].endswith("classifier.LinearIntentClassifier")
-    )
-    return {**LinearIntentClassifier.get_default_config(), **entry}
+
+    def entry(suffix: str) -> dict:
+        return next((c for c in config["pipeline"] if c["name"].endswith(suffix)), {})
+
+    embedding = entry("sentence_embedding.SentenceEmbeddingFeaturizer")
+    return {
+        **LinearIntentClassifier.get_default_config(),
+        **entry("classifier.LinearIntentClassifier"),
+        "augment_unaccented": embedding.get("augment_unaccented", True),
+    }
 
 
 def main() -> int:
@@ -108,8 +116,9 @@ def main() -> int:
     texts = [m.get(TEXT) for m in examples]
     lemmas, views, norms = features(examples, build_lexicon(texts))
     plain = [strip_diacritics(t) for t in norms]
-    vectors = embed_cached(norms + plain, ROOT / "var" / "embedding_cache.npz")
-    emb, emb_plain = vectors[: len(norms)], vectors[len(norms) :]
+    texts_to_embed = norms + plain if settings["augment_unaccented"] else norms
+    vectors = embed_cached(texts_to_embed, ROOT / "var" / "embedding_cache.npz")
+    emb, emb_plain = vectors[: len(norms)], vectors[len(norms) :]  # emb_plain empty if unused
     y = np.asarray([m.get("intent") for m in examples])
 
     # the featurizers of config.yml: word uni- and bigrams and char_wb 2-5-grams of the lemmas
@@ -147,10 +156,11 @@ def main() -> int:
     label_prob = np.zeros(len(y))
     folds = StratifiedKFold(args.folds, shuffle=True, random_state=13)
     for k, (train, test) in enumerate(folds.split(np.zeros(len(y)), y)):
-        X = matrix(train, fit=True)
-        accented = np.asarray([i for i in train if plain[i] != norms[i]])
-        X = scipy.sparse.vstack([X, matrix(accented, fit=False, unaccented=True)], format="csr")
-        labels = np.concatenate([y[train], y[accented]])
+        X, labels = matrix(train, fit=True), y[train]
+        if settings["augment_unaccented"]:
+            accented = np.asarray([i for i in train if plain[i] != norms[i]])
+            X = scipy.sparse.vstack([X, matrix(accented, fit=False, unaccented=True)], format="csr")
+            labels = np.concatenate([labels, y[accented]])
         model = LogisticRegression(
             C=args.C, solver=args.solver, max_iter=1000, class_weight="balanced"
         )

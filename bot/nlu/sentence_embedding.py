@@ -12,10 +12,11 @@ What is embedded is the normalised message (abbreviations expanded, tone marks u
 tokens' ``norm``), lower-cased; for a message typed without any diacritics, the accented form
 the tokenizer restored from its training examples (``restored``, see bot.nlu.restore).
 
-The encoder reads Vietnamese typed without diacritics less well than accented text, and
-restoration is not perfect, so in training each accented example also gets the embedding of its
-unaccented form (a sentence feature of the attribute ``UNACCENTED``): the classifier learns from
-both, and sees an unaccented message at run time through the restored or the unaccented form.
+The encoder reads Vietnamese typed without diacritics less well than accented text. With
+``augment_unaccented`` (on by default) each accented training example also gets the embedding of
+its unaccented form (a sentence feature of the attribute ``UNACCENTED``), so the classifier
+learns from both. Our config.yml turns it off: with restoration, an unaccented message reaches
+the encoder accented, and the copies cost training time and some accented accuracy.
 """
 
 from __future__ import annotations
