@@ -35,6 +35,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import yaml
+from rasa.shared.nlu.training_data import entities_parser
+from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -46,7 +48,6 @@ NLU_DIR = ROOT / "nlu_data" / "nlu"
 # a message this long must carry a diacritic somewhere (short ones may be "ok", "alo", "hi")
 MIN_WORDS_FOR_DIACRITICS = 3
 _INTENT_LINE = re.compile(r"^(\s*)- intent: (\S+)\s*$")
-_ANNOTATION = re.compile(r"\[([^\]]+)\]\((\w+)\)|\[([^\]]+)\]\{[^}]*\"entity\":\s*\"(\w+)\"[^}]*\}")
 
 
 def read_candidates(path: Path) -> list[tuple[str, str]]:
@@ -61,11 +62,6 @@ def read_candidates(path: Path) -> list[tuple[str, str]]:
             if line.startswith("- "):
                 pairs.append((str(block["intent"]), line[2:].strip()))
     return pairs
-
-
-def plain_text(raw: str) -> str:
-    """The message of an annotated example line, as the citizen typed it."""
-    return _ANNOTATION.sub(lambda m: m.group(1) or m.group(3), raw)
 
 
 def domain_names() -> tuple[set[str], set[str]]:
@@ -83,7 +79,7 @@ def existing_keys() -> dict[str, str]:
     keys = {}
     for path in sorted(NLU_DIR.glob("*.yml")):
         for intent, raw in read_candidates(path):
-            keys[group_key(plain_text(raw))] = intent
+            keys[group_key(entities_parser.replace_entities(raw))] = intent
     return keys
 
 
@@ -100,8 +96,6 @@ def intent_files(nlu_dir: Path) -> dict[str, Path]:
 
 def problems(intent: str, raw: str, intents: set[str], entities: set[str]) -> list[str]:
     """Why an example cannot go in as it is (empty when it can)."""
-    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
-
     found = []
     if intent not in intents:
         found.append(f"unknown intent {intent}")
@@ -113,7 +107,7 @@ def problems(intent: str, raw: str, intents: set[str], entities: set[str]) -> li
     for entity in (parsed[0].get("entities") or []) if parsed else []:
         if entity["entity"] not in entities:
             found.append(f"unknown entity {entity['entity']}")
-    text = plain_text(raw)
+    text = entities_parser.replace_entities(raw)
     if len(text.split()) >= MIN_WORDS_FOR_DIACRITICS and strip_diacritics(text) == text:
         found.append("no diacritics")
     return found
@@ -129,7 +123,7 @@ def check(paths: list[Path]) -> list[tuple[Path, str, str]]:
     for path in paths:
         for intent, raw in read_candidates(path):
             found = problems(intent, raw, intents, entities)
-            key = group_key(plain_text(raw))
+            key = group_key(entities_parser.replace_entities(raw))
             if not key:
                 found.append("empty")
             elif key in heldout:

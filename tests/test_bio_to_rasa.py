@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 from rasa.shared.nlu.training_data.loading import load_data
 
-ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("bio_to_rasa", ROOT / "scripts" / "bio_to_rasa.py")
-assert spec and spec.loader
-bio_to_rasa = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(bio_to_rasa)
+from tests.scripts import load_script
+
+bio_to_rasa = load_script("bio_to_rasa")
 
 
 def write_split(folder: Path, rows: list[tuple[str, str, str]]) -> Path:

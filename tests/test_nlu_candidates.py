@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 from rasa.shared.nlu.training_data.loading import load_data
 
-ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location(
-    "nlu_candidates", ROOT / "scripts" / "nlu_candidates.py"
-)
-assert spec and spec.loader
-nlu_candidates = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(nlu_candidates)
+from tests.scripts import load_script
+
+nlu_candidates = load_script("nlu_candidates")
 
 TOPIC = """version: "3.1"
 nlu:

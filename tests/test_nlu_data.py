@@ -8,7 +8,6 @@ also read raw to find them. ``NLU_DATA_DIR`` points the checks at another copy o
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -16,7 +15,6 @@ import unicodedata
 from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -26,10 +24,11 @@ from rasa.shared.nlu.training_data import entities_parser
 from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from tests.scripts import load_script
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("NLU_DATA_DIR") or ROOT / "nlu_data")
 LOOKUP_FILE = DATA_DIR / "nlu" / "lookup_commune.yml"
-SCRIPT = ROOT / "scripts" / "gen_commune_lookup.py"
 
 MIN_EXAMPLES = 40
 PROCEDURE_QUESTION_INTENTS = {
@@ -135,14 +134,6 @@ def _lookup(training_data: TrainingData, name: str) -> list[str]:
     tables = [t for t in training_data.lookup_tables if t["name"] == name]
     assert len(tables) == 1, f"expected one lookup table named {name}"
     return [str(e) for e in tables[0]["elements"]]
-
-
-def _load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_commune_lookup", SCRIPT)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 # --- intents -------------------------------------------------------------------------------
@@ -349,14 +340,14 @@ def test_every_commune_mention_is_annotated(training_data: TrainingData) -> None
 
 
 def test_lookup_file_is_in_sync_with_the_script() -> None:
-    script = _load_script()
+    script = load_script("gen_commune_lookup")
     assert LOOKUP_FILE.read_text(encoding="utf-8") == script.build_lookup_yaml(), (
         "run: .venv/bin/python scripts/gen_commune_lookup.py"
     )
 
 
 def test_lookup_has_all_126_hanoi_units(training_data: TrainingData) -> None:
-    script = _load_script()
+    script = load_script("gen_commune_lookup")
     mapping = json.loads(script.default_mapping_path().read_text(encoding="utf-8"))
     units, _ = script.load_hanoi_units(mapping)
     entries = set(_lookup(training_data, "commune"))
@@ -369,7 +360,7 @@ def test_lookup_has_all_126_hanoi_units(training_data: TrainingData) -> None:
 
 
 def test_lookup_entries_rules() -> None:
-    script = _load_script()
+    script = load_script("gen_commune_lookup")
     units = [("Xã", "Đông Anh"), ("Xã", "Bát Tràng"), ("Phường", "Láng"), ("Xã", "Hồng Sơn")]
     units += [("Phường", "Hồng Sơn")]
     entries = script.lookup_entries(units, old_districts={"Đông Anh"})
@@ -385,7 +376,7 @@ def _row(province: str, ward: str, district: str) -> dict[str, str]:
 
 
 def test_load_hanoi_units_filters_and_validates() -> None:
-    script = _load_script()
+    script = load_script("gen_commune_lookup")
     rows = [
         _row("thanhphohanoi", "Xã Sóc Sơn", "Huyện Sóc Sơn"),
         _row("thanhphohanoi", "Xã Sóc Sơn", "Huyện Sóc Sơn"),
