@@ -29,6 +29,7 @@ from tests.scripts import load_script
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("NLU_DATA_DIR") or ROOT / "nlu_data")
 LOOKUP_FILE = DATA_DIR / "nlu" / "lookup_commune.yml"
+gen_commune_lookup = load_script("gen_commune_lookup")
 
 MIN_EXAMPLES = 40
 PROCEDURE_QUESTION_INTENTS = {
@@ -340,16 +341,14 @@ def test_every_commune_mention_is_annotated(training_data: TrainingData) -> None
 
 
 def test_lookup_file_is_in_sync_with_the_script() -> None:
-    script = load_script("gen_commune_lookup")
-    assert LOOKUP_FILE.read_text(encoding="utf-8") == script.build_lookup_yaml(), (
+    assert LOOKUP_FILE.read_text(encoding="utf-8") == gen_commune_lookup.build_lookup_yaml(), (
         "run: .venv/bin/python scripts/gen_commune_lookup.py"
     )
 
 
 def test_lookup_has_all_126_hanoi_units(training_data: TrainingData) -> None:
-    script = load_script("gen_commune_lookup")
-    mapping = json.loads(script.default_mapping_path().read_text(encoding="utf-8"))
-    units, _ = script.load_hanoi_units(mapping)
+    mapping = json.loads(gen_commune_lookup.default_mapping_path().read_text(encoding="utf-8"))
+    units, _ = gen_commune_lookup.load_hanoi_units(mapping)
     entries = set(_lookup(training_data, "commune"))
     expected = {f"{t.lower()} {name}" for t, name in units}
     assert len(expected) == 126
@@ -360,10 +359,9 @@ def test_lookup_has_all_126_hanoi_units(training_data: TrainingData) -> None:
 
 
 def test_lookup_entries_rules() -> None:
-    script = load_script("gen_commune_lookup")
     units = [("Xã", "Đông Anh"), ("Xã", "Bát Tràng"), ("Phường", "Láng"), ("Xã", "Hồng Sơn")]
     units += [("Phường", "Hồng Sơn")]
-    entries = script.lookup_entries(units, old_districts={"Đông Anh"})
+    entries = gen_commune_lookup.lookup_entries(units, old_districts={"Đông Anh"})
     assert entries[:3] == ["xã Đông Anh", "xã Bát Tràng", "Bát Tràng"]
     assert "Đông Anh" not in entries  # a former district
     assert "Láng" not in entries and "phường Láng" in entries  # an ordinary word
@@ -376,18 +374,17 @@ def _row(province: str, ward: str, district: str) -> dict[str, str]:
 
 
 def test_load_hanoi_units_filters_and_validates() -> None:
-    script = load_script("gen_commune_lookup")
     rows = [
         _row("thanhphohanoi", "Xã Sóc Sơn", "Huyện Sóc Sơn"),
         _row("thanhphohanoi", "Xã Sóc Sơn", "Huyện Sóc Sơn"),
         _row("thanhphohanoi", "Phường Hà Đông", "Quận Hà Đông"),
         _row("thanhphocantho", "Phường An Bình", "Quận Ninh Kiều"),
     ]
-    units, districts = script.load_hanoi_units({"ward_mapping": rows}, expected=2)
+    units, districts = gen_commune_lookup.load_hanoi_units({"ward_mapping": rows}, expected=2)
     assert units == [("Phường", "Hà Đông"), ("Xã", "Sóc Sơn")]
     assert districts == {"Sóc Sơn", "Hà Đông"}
     with pytest.raises(ValueError, match="expected 126"):
-        script.load_hanoi_units({"ward_mapping": rows})
+        gen_commune_lookup.load_hanoi_units({"ward_mapping": rows})
     bad = [_row("thanhphohanoi", "Thị trấn X", "")]
     with pytest.raises(ValueError, match="unexpected unit"):
-        script.load_hanoi_units({"ward_mapping": bad}, expected=None)
+        gen_commune_lookup.load_hanoi_units({"ward_mapping": bad}, expected=None)
